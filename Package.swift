@@ -94,6 +94,13 @@ func hasSources(_ target: Target) -> Bool {
     return files.contains { $0.hasSuffix(".swift") }
 }
 var present = Set(package.targets.filter(hasSources).map(\.name))
+// The command-line tool links whichever library modules exist so far.
+for target in package.targets where target.name == "fmn" {
+    target.dependencies = target.dependencies.filter { dependency in
+        if case .byNameItem(let name, _) = dependency { return present.contains(name) }
+        return true
+    }
+}
 var changed = true
 while changed {
     changed = false

@@ -56,15 +56,16 @@ public func expectClose<A: BinaryFloatingPoint, B: BinaryFloatingPoint>(
     _ comment: Comment? = nil, sourceLocation: SourceLocation = #_sourceLocation
 ) {
     guard actual.count == expected.count else {
+        let note = comment.map { " — \($0.rawValue)" } ?? ""
         Issue.record(
-            "length \(actual.count) != expected length \(expected.count)"
-                + (comment.map { " — \($0)" } ?? ""),
+            Comment(rawValue: "length \(actual.count) != expected length \(expected.count)\(note)"),
             sourceLocation: sourceLocation)
         return
     }
     if let mismatch = firstMismatch(actual, expected, rtol: rtol, atol: atol) {
+        let note = comment.map { " — \($0.rawValue)" } ?? ""
         Issue.record(
-            "\(mismatch) (rtol \(rtol), atol \(atol))" + (comment.map { " — \($0)" } ?? ""),
+            Comment(rawValue: "\(mismatch) (rtol \(rtol), atol \(atol))\(note)"),
             sourceLocation: sourceLocation)
     }
 }
