@@ -1,0 +1,6 @@
+import Tensors
+
+// OpenBLAS picks its kernels when it is loaded, before any Swift code runs; when it picked one
+// below what this CPU supports (and the user has not chosen), run again with the right one.
+BLASRuntime.prepareProcess()
+ForgetMeNot.main()
