@@ -84,7 +84,7 @@ let package = Package(
 // Work in progress lands module by module: a target whose source folder does not exist yet is
 // left out, together with everything that names it, so that no empty placeholder is declared.
 let root = Context.packageDirectory
-func hasSources(_ target: Target) -> Bool {
+@MainActor func hasSources(_ target: Target) -> Bool {
     if target.type == .system { return true }
     let folder =
         target.path
@@ -94,28 +94,25 @@ func hasSources(_ target: Target) -> Bool {
     return files.contains { $0.hasSuffix(".swift") }
 }
 var present = Set(package.targets.filter(hasSources).map(\.name))
-// The command-line tool links whichever library modules exist so far.
-for target in package.targets where target.name == "fmn" {
-    target.dependencies = target.dependencies.filter { dependency in
-        if case .byNameItem(let name, _) = dependency { return present.contains(name) }
-        return true
+@MainActor func isMissing(_ dependency: Target.Dependency) -> Bool {
+    if case .targetItem(let name, _) = dependency { return !present.contains(name) }
+    if case .byNameItem(let name, _) = dependency {
+        return package.targets.contains { $0.name == name } && !present.contains(name)
     }
+    return false
 }
 var changed = true
 while changed {
     changed = false
     for target in package.targets where present.contains(target.name) {
-        let missing = target.dependencies.contains { dependency in
-            if case .targetItem(let name, _) = dependency { return !present.contains(name) }
-            if case .byNameItem(let name, _) = dependency {
-                return package.targets.contains { $0.name == name } && !present.contains(name)
-            }
-            return false
-        }
-        if missing {
+        guard target.dependencies.contains(where: isMissing) else { continue }
+        if target.name == "fmn" {
+            // The command-line tool links whichever library modules exist so far.
+            target.dependencies.removeAll(where: isMissing)
+        } else {
             present.remove(target.name)
-            changed = true
         }
+        changed = true
     }
 }
 package.targets = package.targets.filter { present.contains($0.name) }
