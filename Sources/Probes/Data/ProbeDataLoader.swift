@@ -1,0 +1,191 @@
+import Foundation
+
+/// Reads a task's data files into rows, as Hugging Face `datasets`' `json` and `csv` builders
+/// would for local files.
+///
+/// - JSON Lines: one object per non-blank line; JSON types map to Python's (`true` → `True`,
+///   `1` → `int`, `1.5` → `float`).
+/// - CSV: RFC 4180 (quoted fields may hold commas, quotes `""` and newlines), a header row,
+///   `\n` or `\r\n` line ends. A column whose every non-empty cell is an integer becomes `int`,
+///   else one whose cells are all numbers becomes `float`, else `str` (pandas' inference);
+///   empty cells are `None`.
+enum ProbeDataLoader {
+    /// Loads the rows of `files` (resolved against `baseDirectory`) in order.
+    /// - Throws: `ProbeError.missingDataFile`, `.unreadableFile`, `.malformedRow`.
+    static func load(files: [String], format: ProbeDataFormat, baseDirectory: URL, taskPath: String)
+        throws(ProbeError) -> [ProbeDocument]
+    {
+        var rows: [ProbeDocument] = []
+        for file in files {
+            let url = resolve(file, baseDirectory: baseDirectory)
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw .missingDataFile(path: taskPath, dataFile: url.path)
+            }
+            let data: Data
+            do {
+                data = try Data(contentsOf: url)
+            } catch {
+                throw .unreadableFile(path: url.path, reason: error.localizedDescription)
+            }
+            switch format {
+            case .json: rows += try jsonLines(data, path: url.path)
+            case .csv: rows += try csv(data, path: url.path)
+            }
+        }
+        return rows
+    }
+
+    static func resolve(_ file: String, baseDirectory: URL) -> URL {
+        file.hasPrefix("/")
+            ? URL(fileURLWithPath: file)
+            : baseDirectory.appendingPathComponent(file).standardizedFileURL
+    }
+
+    static func jsonLines(_ data: Data, path: String) throws(ProbeError) -> [ProbeDocument] {
+        var rows: [ProbeDocument] = []
+        let decoder = JSONDecoder()
+        var line = 0
+        var start = data.startIndex
+        let newline = UInt8(ascii: "\n")
+        while start < data.endIndex {
+            line += 1
+            let end = data[start...].firstIndex(of: newline) ?? data.endIndex
+            let slice = data[start..<end]
+            start = end < data.endIndex ? data.index(after: end) : end
+            if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            let value: ProbeValue
+            do {
+                value = try decoder.decode(ProbeValue.self, from: Data(slice))
+            } catch {
+                throw .malformedRow(path: path, line: line, reason: "not valid JSON")
+            }
+            guard case .dict(let entries) = value else {
+                throw .malformedRow(path: path, line: line, reason: "expected a JSON object")
+            }
+            var fields: [String: ProbeValue] = [:]
+            for e in entries { fields[e.key] = e.value }
+            rows.append(ProbeDocument(fields: fields, path: path, line: line))
+        }
+        return rows
+    }
+
+    static func csv(_ data: Data, path: String) throws(ProbeError) -> [ProbeDocument] {
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .unreadableFile(path: path, reason: "not UTF-8 text")
+        }
+        let records = try CSVRecords.parse(text, path: path)
+        guard let header = records.first else { return [] }
+        let columns = header.fields
+        let body = records.dropFirst()
+        for r in body where r.fields.count != columns.count {
+            throw .malformedRow(
+                path: path, line: r.line,
+                reason: "\(r.fields.count) fields, the header has \(columns.count)")
+        }
+        // Column types as pandas infers them.
+        var kinds: [Int] = []  // 0 int, 1 float, 2 string
+        for c in columns.indices {
+            var kind = 0
+            for r in body {
+                let cell = r.fields[c]
+                if cell.isEmpty { continue }
+                if kind == 0, Int(cell) != nil { continue }
+                if kind <= 1, Double(cell) != nil, cell.lowercased() != "inf", cell.lowercased() != "nan" {
+                    kind = 1
+                    continue
+                }
+                kind = 2
+                break
+            }
+            kinds.append(kind)
+        }
+        return body.map { r in
+            var fields: [String: ProbeValue] = [:]
+            for (c, name) in columns.enumerated() {
+                let cell = r.fields[c]
+                if cell.isEmpty {
+                    fields[name] = ProbeValue.none
+                } else {
+                    switch kinds[c] {
+                    case 0: fields[name] = .int(Int(cell)!)
+                    case 1: fields[name] = .double(Double(cell)!)
+                    default: fields[name] = .string(cell)
+                    }
+                }
+            }
+            return ProbeDocument(fields: fields, path: path, line: r.line)
+        }
+    }
+}
+
+/// RFC 4180 records with the line each starts on.
+enum CSVRecords {
+    struct Record {
+        var fields: [String]
+        var line: Int
+    }
+
+    static func parse(_ text: String, path: String) throws(ProbeError) -> [Record] {
+        var records: [Record] = []
+        var fields: [String] = []
+        var field = String.UnicodeScalarView()
+        var inQuotes = false
+        var line = 1
+        var recordLine = 1
+        var scalars = Array(text.unicodeScalars)
+        if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
+        var i = 0
+        var fieldStarted = false
+        func endRecord() {
+            fields.append(String(field))
+            field = String.UnicodeScalarView()
+            if !(fields.count == 1 && fields[0].isEmpty) {
+                records.append(Record(fields: fields, line: recordLine))
+            }
+            fields = []
+            fieldStarted = false
+        }
+        while i < scalars.count {
+            let c = scalars[i]
+            if inQuotes {
+                if c == "\"" {
+                    if i + 1 < scalars.count, scalars[i + 1] == "\"" {
+                        field.append("\"")
+                        i += 2
+                        continue
+                    }
+                    inQuotes = false
+                } else {
+                    if c == "\n" { line += 1 }
+                    field.append(c)
+                }
+                i += 1
+                continue
+            }
+            switch c {
+            case "\"" where field.isEmpty:
+                inQuotes = true
+                fieldStarted = true
+            case ",":
+                fields.append(String(field))
+                field = String.UnicodeScalarView()
+                fieldStarted = true
+            case "\r" where i + 1 < scalars.count && scalars[i + 1] == "\n":
+                break
+            case "\n":
+                endRecord()
+                line += 1
+                recordLine = line
+            default:
+                field.append(c)
+                fieldStarted = true
+            }
+            i += 1
+        }
+        if inQuotes {
+            throw .malformedRow(path: path, line: recordLine, reason: "unterminated quoted field")
+        }
+        if fieldStarted || !field.isEmpty || !fields.isEmpty { endRecord() }
+        return records
+    }
+}

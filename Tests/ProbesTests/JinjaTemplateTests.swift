@@ -1,0 +1,86 @@
+import Testing
+@testable import Probes
+
+@Suite struct JinjaTemplateTests {
+    static let row: [String: ProbeValue] = [
+        "question": .string("  Why is the sky blue? "),
+        "choices": .dict([
+            ProbeValueEntry(key: "text", value: .list([.string("Rayleigh"), .string("Mie")])),
+            ProbeValueEntry(key: "label", value: .list([.string("A"), .string("B")])),
+        ]),
+        "answerKey": .string("B"),
+        "label": .int(1),
+        "flag": .string("true"),
+        "choice1": .string("The toilet filled."),
+        "choice2": .string("Water flowed."),
+        "n": .double(0.5),
+    ]
+
+    /// (template, expected rendering) — each worked out by hand from Jinja2's rules.
+    static let cases: [(String, String)] = [
+        ("Question: {{question}}\nAnswer:", "Question:   Why is the sky blue? \nAnswer:"),
+        ("{{question.strip()}}", "Why is the sky blue?"),
+        ("{{question | trim | lower}}", "why is the sky blue?"),
+        ("{{ choices.text[0] }}/{{ choices['label'][-1] }}", "Rayleigh/B"),
+        ("{{choices.label.index(answerKey)}}", "1"),
+        ("{{[choice1, choice2]}}", "['The toilet filled.', 'Water flowed.']"),
+        ("{{ choice1[0].lower() + choice1[1:] }}", "the toilet filled."),
+        ("{{ label ~ ':' ~ n }}", "1:0.5"),
+        ("{{ choices.text | join(', ') }}", "Rayleigh, Mie"),
+        ("{{ choices.text | first }}{{ choices.text | last }}{{ choices.text | length }}", "RayleighMie2"),
+        ("{{ 'x' | upper }}{{ '3' | int + 1 }}{{ 7 | string }}", "X47"),
+        ("{{ question | replace('sky', 'sea') | trim }}", "Why is the sea blue?"),
+        ("{% if flag == 'true' %}yes{% else %}no{% endif %}", "yes"),
+        ("{{ 'yes' if label == 1 else 'no' }}", "yes"),
+        ("{% for c in choices.text %}{{ loop.index }}. {{ c }}\n{% endfor %}", "1. Rayleigh\n2. Mie\n"),
+        ("a  {{- ' b ' -}}  c", "a b c"),
+        ("{# comment #}{{ label is defined }}{{ missing is defined }}", "TrueFalse"),
+        ("{{ 'a\\tb' }}", "a\tb"),
+        ("{{ none }}{{ true }}{{ [1, 'x', None] }}", "NoneTrue[1, 'x', None]"),
+        ("{{ \"it's\" }}{{ [\"it's\"] }}", "it's[\"it's\"]"),
+    ]
+
+    @Test(arguments: cases)
+    func rendersLikeJinja2(template: String, expected: String) throws {
+        let t = try JinjaTemplate(parsing: template)
+        #expect(try t.render(Self.row) == expected)
+    }
+
+    @Test func missingFieldIsUndefined() throws {
+        let t = try JinjaTemplate(parsing: "Review: {{sentence}}")
+        #expect(throws: JinjaError.undefined("sentence")) { try t.render(Self.row) }
+        let dotted = try JinjaTemplate(parsing: "{{choices.stem}}")
+        #expect(throws: JinjaError.undefined("choices.stem")) { try dotted.render(Self.row) }
+    }
+
+    @Test func syntaxErrorsAreReported() {
+        #expect(throws: JinjaError.self) { try JinjaTemplate(parsing: "{{ a + }}") }
+        #expect(throws: JinjaError.self) { try JinjaTemplate(parsing: "{% if a %}x") }
+        #expect(throws: JinjaError.self) { try JinjaTemplate(parsing: "{{ a | nosuchfilter }}").render(["a": .int(1)]) }
+    }
+
+    @Test func literalEvalParsesPythonReprs() throws {
+        #expect(try JinjaTemplate.literalEval("['a', \"b\\n\", 3, -2, 1.5, True, None]")
+            == .list([.string("a"), .string("b\n"), .int(3), .int(-2), .double(1.5), .bool(true), .none]))
+        #expect(throws: JinjaError.self) { try JinjaTemplate.literalEval("[a]") }
+    }
+
+    @Test func pythonReprMatchesCPython() {
+        #expect(ProbeValue.list([.string("it's"), .string("a\"b'c"), .double(1e-05), .double(2.0)]).pythonRepr
+            == "[\"it's\", 'a\"b\\'c', 1e-05, 2.0]")
+    }
+
+    @Test func pythonRandomMatchesCPython() {
+        // Python: r = random.Random(1234); [r.getrandbits(32) for _ in range(3)]
+        //         random.Random(1234).sample(range(100), 5); random.Random(42).sample(range(10), 3)
+        var r = PythonRandom(seed: 1234)
+        #expect([r.nextUInt32(), r.nextUInt32(), r.nextUInt32()] == Self.cpythonBits)
+        var s = PythonRandom(seed: 1234)
+        #expect(s.sample(count: 100, k: 5) == Self.cpythonSample100)
+        var t = PythonRandom(seed: 42)
+        #expect(t.sample(count: 10, k: 3) == Self.cpythonSample10)
+    }
+    static let cpythonBits: [UInt32] = [4_150_886_329, 3_342_196_574, 1_892_932_127]
+    static let cpythonSample100: [Int] = [99, 56, 14, 0, 11]
+    static let cpythonSample10: [Int] = [1, 0, 4]
+}
