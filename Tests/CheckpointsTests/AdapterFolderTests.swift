@@ -215,8 +215,8 @@ import Testing
         let parent = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: parent) }
         let configuration = LoRAAdapterConfiguration(
-            rank: 2, alpha: 16, dropout: 0.05, targetModules: .pattern("all-linear"), layersToTransform: [1],
-            initialization: .gaussian)
+            rank: 2, alpha: 16, dropout: 0.05, targetModules: .names(["up_proj", "down_proj"]),
+            layersToTransform: [1], initialization: .gaussian)
         let pair = LoRAWeights(a: Tensor(shape: [2, 64], repeating: 0.5), b: Tensor(shape: [172, 2], repeating: -1))
         let adapter = try AdapterFolder.write(
             to: parent.appendingPathComponent("a"), configuration: configuration,
@@ -224,13 +224,31 @@ import Testing
         #expect(adapter.configuration == configuration)
         let text = try String(contentsOf: adapter.configurationURL, encoding: .utf8)
         #expect(text.contains(#""lora_dropout": 0.05,"#))
-        #expect(text.contains(#""target_modules": "all-linear","#))
+        #expect(text.contains("\"target_modules\": [\n    \"down_proj\",\n    \"up_proj\"\n  ],"))
         #expect(text.contains("\"layers_to_transform\": [\n    1\n  ],"))
         // Layer 0 is not transformed: writing a pair for it is refused.
         #expect(throws: SafetensorsError.self) {
             try AdapterFolder.write(
                 to: parent.appendingPathComponent("b"), configuration: configuration,
                 weights: ["model.layers.0.mlp.up_proj.weight": pair])
+        }
+        // A string target round-trips as a string.
+        let allLinear = LoRAAdapterConfiguration(rank: 2, alpha: 16, targetModules: .pattern("all-linear"))
+        let second = try AdapterFolder.write(
+            to: parent.appendingPathComponent("c"), configuration: allLinear, weights: ["model.layers.1.mlp.up_proj.weight": pair])
+        #expect(second.configuration == allLinear)
+        #expect(try String(contentsOf: second.configurationURL, encoding: .utf8).contains(#""target_modules": "all-linear","#))
+    }
+
+    @Test func layersToTransformNeedsATargetList() throws {
+        let folder = try editedAdapter {
+            $0["target_modules"] = "all-linear"
+            $0["layers_to_transform"] = [0]
+        }
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        guard case .invalidAdapterConfiguration(_, "layers_to_transform", _) = throwing({ try AdapterFolder(url: folder) }) else {
+            Issue.record("expected invalidAdapterConfiguration for layers_to_transform with a string target")
+            return
         }
     }
 }

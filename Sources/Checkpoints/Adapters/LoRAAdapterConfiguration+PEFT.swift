@@ -40,7 +40,7 @@ extension LoRAAdapterConfiguration {
             ("init_lora_weights", initValue),
             ("kasa_config", .null),
             ("layer_replication", .null),
-            ("layers_pattern", layersToTransform == nil ? .null : .string("layers")),
+            ("layers_pattern", .null),
             ("layers_to_transform", layersToTransform.map { .array($0.map { .int($0) }) } ?? .null),
             ("loftq_config", .object([])),
             ("lora_alpha", alphaValue),

@@ -29,6 +29,15 @@ public struct LoRAAdapterConfiguration: Sendable, Equatable {
         /// A string: `"all-linear"` (every projection; `lm_head` is never adapted), or a regular
         /// expression that must match the whole module path (peft's `re.fullmatch`).
         case pattern(String)
+
+        /// Lists are equal as sets (peft keeps `target_modules` as a set).
+        public static func == (lhs: TargetModules, rhs: TargetModules) -> Bool {
+            switch (lhs, rhs) {
+            case (.names(let a), .names(let b)): return Set(a) == Set(b)
+            case (.pattern(let a), .pattern(let b)): return a == b
+            default: return false
+            }
+        }
     }
 
     /// How peft initialised the factors (`init_lora_weights`); it matters only for a new adapter.
@@ -51,7 +60,8 @@ public struct LoRAAdapterConfiguration: Sendable, Equatable {
     public var dropout: Double
     /// `target_modules`.
     public var targetModules: TargetModules
-    /// `layers_to_transform`: only these decoder layers are adapted; `nil` for all.
+    /// `layers_to_transform`: only these decoder layers are adapted; `nil` for all. Only with a
+    /// list of target modules (peft refuses it with a string).
     public var layersToTransform: [Int]?
     /// `base_model_name_or_path`: the base model the adapter was trained on, as given.
     public var baseModelNameOrPath: String?
@@ -77,6 +87,11 @@ public struct LoRAAdapterConfiguration: Sendable, Equatable {
     ) {
         precondition(rank > 0, "LoRAAdapterConfiguration: rank must be > 0, got \(rank)")
         precondition((0..<1).contains(dropout), "LoRAAdapterConfiguration: dropout \(dropout) not in [0, 1)")
+        if case .pattern = targetModules {
+            precondition(
+                layersToTransform == nil,
+                "LoRAAdapterConfiguration: layersToTransform needs a list of target modules (peft refuses a string)")
+        }
         self.rank = rank
         self.alpha = alpha
         self.dropout = dropout
@@ -213,6 +228,10 @@ public struct LoRAAdapterConfiguration: Sendable, Equatable {
                 let patterns = (pattern as? [String]) ?? (pattern as? String).map { [$0] } ?? []
                 guard patterns == ["layers"] else { throw unsupported("layers_pattern", pattern) }
             }
+        }
+
+        if layers != nil, case .pattern = targets {
+            throw invalid("layers_to_transform", "cannot be used when target_modules is a string (peft refuses it)")
         }
 
         var initialization = Initialization.kaimingUniform
