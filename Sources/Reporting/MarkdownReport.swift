@@ -1,0 +1,101 @@
+import Analysis
+
+/// A Markdown report fit for a pull-request comment: one summary line, a table of tasks
+/// (baseline, candidate, delta with interval, verdict) and the worst flipped items.
+///
+/// Every string from data or a model is escaped for GitHub-flavoured Markdown (HTML entities,
+/// `|`, backticks, emphasis markers) and folded onto one line. Output is deterministic.
+///
+/// ```swift
+/// let markdown = MarkdownReport(input: input).render()
+/// ```
+public struct MarkdownReport: Sendable {
+    /// What to render.
+    public var input: ReportInput
+    /// How many flipped items to list (default 5).
+    public var flipLimit: Int
+
+    /// Creates a renderer.
+    public init(input: ReportInput, flipLimit: Int = 5) {
+        self.input = input
+        self.flipLimit = flipLimit
+    }
+
+    static func badge(_ verdict: GateVerdict) -> String {
+        switch verdict {
+        case .pass: "✅ pass"
+        case .fail: "❌ fail"
+        case .inconclusive: "⚠️ inconclusive"
+        }
+    }
+
+    /// The report, UTF-8 Markdown ending in a newline.
+    public func render() -> String {
+        let summary = ReportSummary(input: input)
+        let cell = { (text: String) in Escaping.markdownCell(text) }
+        var out = "### ForgetMeNot: \(cell(input.experiment))\n\n"
+        let mark = input.gate.map { Self.badge($0.overall).split(separator: " ")[0] + " " } ?? ""
+        out += "\(mark)**\(Escaping.markdownCell(summary.headline, limit: 400))**\n\n"
+
+        let comparisons = input.shownComparisons
+        if !comparisons.isEmpty {
+            let hasGate = input.gate != nil
+            out += "| task | metric | baseline | candidate | Δ [\(summary.confidenceLabel) CI] |"
+            out += hasGate ? " verdict |\n" : "\n"
+            out += "|:--|:--|--:|--:|:--|" + (hasGate ? ":--|\n" : "\n")
+            for c in comparisons {
+                out += "| \(cell(c.task)) | \(cell(c.metric)) | "
+                    + NumberFormatting.score(c.baselineScore) + " | "
+                    + NumberFormatting.score(c.candidateScore, scale: c.baselineScore) + " | "
+                    + ReportSummary.deltaText(c) + " |"
+                if let v = summary.verdict(for: c) {
+                    var text = Self.badge(v.verdict)
+                    if v.advisory { text += " (advisory)" }
+                    if v.verdict == .inconclusive {
+                        text += v.reason == .tooFewItems ? ", too few items" : ""
+                        text += ", detectable drop "
+                            + NumberFormatting.score(v.minimalDetectableDrop, scale: c.baselineScore)
+                    }
+                    out += " \(text) |"
+                }
+                out += "\n"
+            }
+            out += "\n"
+        } else if input.matrix.rowCount > 1 {
+            let m = input.matrix
+            let last = m.rowCount - 1
+            out += "| task | metric | \(cell(m.stages[0])) | \(cell(m.stages[last])) | Δ |\n"
+            out += "|:--|:--|--:|--:|--:|\n"
+            for (j, column) in m.columns.enumerated() {
+                let base = m.values[0][j]
+                out += "| \(cell(column.task)) | \(cell(column.metric)) | "
+                    + NumberFormatting.score(base) + " | "
+                    + NumberFormatting.score(m.values[last][j], scale: base) + " | "
+                    + NumberFormatting.signed(m.values[last][j] - base, scale: base) + " |\n"
+            }
+            out += "\n"
+        }
+
+        let flips = summary.flips(limit: flipLimit)
+        if !flips.isEmpty {
+            out += "**Worst flipped items**\n\n"
+            out += "| task | item | reference | baseline output | candidate output | score |\n"
+            out += "|:--|:--|:--|:--|:--|:--|\n"
+            for f in flips {
+                out += "| \(cell(f.task)) | \(cell(f.itemId)) | \(Escaping.markdownCell(f.reference, limit: 40)) | "
+                    + "\(Escaping.markdownCell(f.baselineOutput, limit: 60)) | "
+                    + "\(Escaping.markdownCell(f.candidateOutput, limit: 60)) | "
+                    + NumberFormatting.score(f.baselineScore, scale: 1) + " → "
+                    + NumberFormatting.score(f.candidateScore, scale: 1) + " |\n"
+            }
+            out += "\n"
+        }
+        var footer = "forgetting \(input.reference.label)"
+        if let gate = input.gate {
+            footer += " · paired bootstrap, \(gate.resamples) resamples, seed \(gate.seed), Holm-corrected"
+        }
+        if !input.generatedBy.isEmpty { footer += " · \(cell(input.generatedBy))" }
+        out += "<sub>\(footer)</sub>\n"
+        return out
+    }
+}
