@@ -27,33 +27,44 @@ import Testing
             ("stories-f16", .f16, nil), ("stories-sharded", .f32, 300_000),
         ] {
             let folder = try ModelFolder.write(
-                to: out.appendingPathComponent(name), configuration: configuration, tensors: tensors, dtype: dtype,
-                generationConfiguration: generation, tokenizerSource: stories, maximumShardByteCount: shard)
+                to: out.appendingPathComponent(name), configuration: configuration,
+                tensors: tensors, dtype: dtype,
+                generationConfiguration: generation, tokenizerSource: stories,
+                maximumShardByteCount: shard)
             #expect(try folder.weights().tensorNames == tensors.keys.sorted())
         }
 
         let parityAdapter = try AdapterFolder(url: Fixtures.shared("reference/parity/lora_adapter"))
         try AdapterFolder.write(
-            to: out.appendingPathComponent("parity-adapter"), configuration: parityAdapter.configuration,
+            to: out.appendingPathComponent("parity-adapter"),
+            configuration: parityAdapter.configuration,
             weights: try parityAdapter.loadWeights())
 
         // A new adapter on every projection of layer 1 of the parity base, with values from a
         // fixed formula (no RNG), so Python can recompute them.
-        let baseShapes = try ModelFolder(url: Fixtures.shared("reference/parity/base")).weights().shapes
+        let baseShapes = try ModelFolder(url: Fixtures.shared("reference/parity/base")).weights()
+            .shapes
         let rank = 2
         var weights: [String: LoRAWeights] = [:]
         for projection in CheckpointNaming.Projection.allCases {
             let name = CheckpointNaming.projectionWeight(layer: 1, projection)
             let (outFeatures, inFeatures) = (baseShapes[name]![0], baseShapes[name]![1])
             weights[name] = LoRAWeights(
-                a: Tensor(shape: [rank, inFeatures], scalars: (0..<(rank * inFeatures)).map { Float($0 % 7) * 0.01 - 0.03 }),
-                b: Tensor(shape: [outFeatures, rank], scalars: (0..<(outFeatures * rank)).map { Float($0 % 5) * 0.02 - 0.04 }))
+                a: Tensor(
+                    shape: [rank, inFeatures],
+                    scalars: (0..<(rank * inFeatures)).map { Float($0 % 7) * 0.01 - 0.03 }),
+                b: Tensor(
+                    shape: [outFeatures, rank],
+                    scalars: (0..<(outFeatures * rank)).map { Float($0 % 5) * 0.02 - 0.04 }))
         }
         let allLinear = LoRAAdapterConfiguration(
-            rank: rank, alpha: 16, dropout: 0.05, targetModules: .names(CheckpointNaming.Projection.allCases.map(\.rawValue)), layersToTransform: [1],
+            rank: rank, alpha: 16, dropout: 0.05,
+            targetModules: .names(CheckpointNaming.Projection.allCases.map(\.rawValue)),
+            layersToTransform: [1],
             baseModelNameOrPath: "base")
         let written = try AdapterFolder.write(
-            to: out.appendingPathComponent("adapter-layer1-all-projections"), configuration: allLinear, weights: weights)
+            to: out.appendingPathComponent("adapter-layer1-all-projections"),
+            configuration: allLinear, weights: weights)
         #expect(try written.loadWeights(baseShapes: baseShapes) == weights)
 
         let peftFolder = root.appendingPathComponent("peft")
@@ -63,7 +74,8 @@ import Testing
             let loaded = try adapter.loadWeights(baseShapes: baseShapes)
             #expect(!loaded.isEmpty)
             try AdapterFolder.write(
-                to: out.appendingPathComponent("roundtrip-\(name)"), configuration: adapter.configuration, weights: loaded)
+                to: out.appendingPathComponent("roundtrip-\(name)"),
+                configuration: adapter.configuration, weights: loaded)
         }
     }
 }

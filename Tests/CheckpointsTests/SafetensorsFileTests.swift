@@ -24,7 +24,9 @@ import Testing
             [-0.025942957028746605, -0.09634341299533844, 0.1129976361989975], rtol: 0, atol: 0)
         expectClose(wq.scalars.last!, -0.12559741735458374, rtol: 0, atol: 0)
         let norm = try file.tensor(named: "model.norm.weight")
-        expectClose(Array(norm.scalars.prefix(2)), [1.1282660961151123, 0.9819705486297607], rtol: 0, atol: 0)
+        expectClose(
+            Array(norm.scalars.prefix(2)), [1.1282660961151123, 0.9819705486297607], rtol: 0,
+            atol: 0)
     }
 
     @Test func readsTheStories260KModel() throws {
@@ -39,12 +41,17 @@ import Testing
             Array(embedding.scalars.prefix(2)), [-0.29474878311157227, 0.5618956089019775],
             rtol: 0, atol: 0)
         // Sum in float64 with NumPy: -752.3677446640068.
-        expectClose(embedding.scalars.reduce(0.0) { $0 + Double($1) }, -752.3677446640068, rtol: 1e-12)
+        expectClose(
+            embedding.scalars.reduce(0.0) { $0 + Double($1) }, -752.3677446640068, rtol: 1e-12)
     }
 
     @Test func readsInt64TokenIds() throws {
-        let file = try SafetensorsFile(contentsOf: Fixtures.shared("reference/parity/inputs.safetensors"))
-        #expect(try file.integerScalars(named: "gen_prompt_ids") == [143, 66, 180, 28, 23, 143, 143, 27])
+        let file = try SafetensorsFile(
+            contentsOf: Fixtures.shared("reference/parity/inputs.safetensors"))
+        #expect(
+            try file.integerScalars(named: "gen_prompt_ids") == [
+                143, 66, 180, 28, 23, 143, 143, 27,
+            ])
         #expect(try file.info(named: "input_ids").shape == [2, 32])
         #expect(throws: SafetensorsError.self) { try file.tensor(named: "input_ids") }
     }
@@ -56,7 +63,9 @@ import Testing
         // 0x3C00 = 1.0; 0xC000 = -2.0; 0x3555 = 1 + 0x155/1024 times 2^-2 = 0.333251953125;
         // 0x7BFF = (2 - 2^-10) × 2^15 = 65504 (largest finite); 0x0001 = 2^-24 (smallest
         // subnormal); 0x0400 = 2^-14 (smallest normal); 0x03FF = 1023 × 2^-24; ±inf; -0.0.
-        let patterns: [UInt16] = [0x3C00, 0xC000, 0x3555, 0x7BFF, 0x0001, 0x0400, 0x03FF, 0x7C00, 0xFC00, 0x8000]
+        let patterns: [UInt16] = [
+            0x3C00, 0xC000, 0x3555, 0x7BFF, 0x0001, 0x0400, 0x03FF, 0x7C00, 0xFC00, 0x8000,
+        ]
         let expected: [Float] = [
             1.0, -2.0, 0.333251953125, 65504.0, 5.960464477539063e-08, 6.103515625e-05,
             6.097555160522461e-05, .infinity, -.infinity, -0.0,
@@ -87,17 +96,23 @@ import Testing
         let data = SafetensorsTestFiles.bytes(
             header: #"{"b":{"dtype":"BF16","shape":[7],"data_offsets":[0,14]}}   "#,
             data: SafetensorsTestFiles.littleEndian(patterns))
-        let tensor = try SafetensorsFile(bytes: data, url: URL(fileURLWithPath: "/bf16.safetensors"))
-            .tensor(named: "b")
+        let tensor = try SafetensorsFile(
+            bytes: data, url: URL(fileURLWithPath: "/bf16.safetensors")
+        )
+        .tensor(named: "b")
         #expect(tensor.scalars.map(\.bitPattern) == expected.map(\.bitPattern))
     }
 
     @Test func otherDTypesAreReportedAsUnsupported() throws {
         let data = SafetensorsTestFiles.bytes(
-            header: #"{"d":{"dtype":"F64","shape":[1],"data_offsets":[0,8]}}"#, data: [UInt8](repeating: 0, count: 8))
+            header: #"{"d":{"dtype":"F64","shape":[1],"data_offsets":[0,8]}}"#,
+            data: [UInt8](repeating: 0, count: 8))
         let file = try SafetensorsFile(bytes: data, url: URL(fileURLWithPath: "/f64.safetensors"))
-        #expect(throws: SafetensorsError.unsupportedDType(
-            path: "/f64.safetensors", tensor: "d", dtype: "F64", supported: ["F16", "BF16", "F32"])) {
+        #expect(
+            throws: SafetensorsError.unsupportedDType(
+                path: "/f64.safetensors", tensor: "d", dtype: "F64",
+                supported: ["F16", "BF16", "F32"])
+        ) {
             try file.tensor(named: "d")
         }
         do {
@@ -110,7 +125,8 @@ import Testing
     @Test func scalarsAndEmptyTensorsAreValid() throws {
         // A shape-[] scalar (4 bytes) and a [0, 3] tensor (0 bytes) at the same offset as it.
         let data = SafetensorsTestFiles.bytes(
-            header: #"{"e":{"dtype":"F32","shape":[0,3],"data_offsets":[0,0]},"s":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}"#,
+            header:
+                #"{"e":{"dtype":"F32","shape":[0,3],"data_offsets":[0,0]},"s":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}"#,
             data: SafetensorsTestFiles.littleEndian([Float(2.5)]))
         let file = try SafetensorsFile(bytes: data, url: URL(fileURLWithPath: "/s.safetensors"))
         #expect(try file.tensor(named: "s") == Tensor(shape: [], scalars: [2.5]))
@@ -120,7 +136,9 @@ import Testing
     // MARK: bad files
 
     /// Opens forged bytes written to disk, returning the error thrown.
-    private func openError(_ data: Data, name: String = "model.safetensors") throws -> SafetensorsError? {
+    private func openError(_ data: Data, name: String = "model.safetensors") throws
+        -> SafetensorsError?
+    {
         let url = try SafetensorsTestFiles.write(data, name: name)
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         do {
@@ -132,16 +150,21 @@ import Testing
         }
     }
 
-    private let goodHeader = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#
+    private let goodHeader =
+        #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#
     private let goodData = SafetensorsTestFiles.littleEndian([Float(1), 2, 3])
 
     @Test func acceptsTheGoodForgedFile() throws {
-        #expect(try openError(SafetensorsTestFiles.bytes(header: goodHeader, data: goodData)) == nil)
+        #expect(
+            try openError(SafetensorsTestFiles.bytes(header: goodHeader, data: goodData)) == nil)
     }
 
     @Test func truncatedFile() throws {
         let whole = SafetensorsTestFiles.bytes(header: goodHeader, data: goodData)
-        guard case .offsetsOutsideData(_, let tensor, 8, 12, 10) = try openError(whole.prefix(whole.count - 2)) else {
+        guard
+            case .offsetsOutsideData(_, let tensor, 8, 12, 10) = try openError(
+                whole.prefix(whole.count - 2))
+        else {
             Issue.record("expected offsetsOutsideData for tensor b")
             return
         }
@@ -158,8 +181,10 @@ import Testing
         let error = try openError(whole.prefix(whole.count - 1000))
         // Tensors are stored in name order; the cut falls inside the second-to-last,
         // layer 1's v_proj (8192 bytes), followed by model.norm.weight (256 bytes).
-        guard case .offsetsOutsideData(_, "model.layers.1.self_attn.v_proj.weight", _, _, _) = error else {
-            Issue.record("expected offsetsOutsideData for the last tensor, got \(String(describing: error))")
+        guard case .offsetsOutsideData(_, "model.layers.1.self_attn.v_proj.weight", _, _, _) = error
+        else {
+            Issue.record(
+                "expected offsetsOutsideData for the last tensor, got \(String(describing: error))")
             return
         }
         #expect(error!.description.contains("truncated"))
@@ -185,9 +210,12 @@ import Testing
         #"["a"]"#,  // not an object
         #"nonsense"#,
         #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]} x}"#,
+        #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},}"#,  // trailing comma
+        #"{"a":{"dtype":"F32","shape":[2,],"data_offsets":[0,8]}}"#,
     ])
     func malformedJSON(header: String) throws {
-        let error = try openError(SafetensorsTestFiles.bytes(header: header, data: [UInt8](repeating: 0, count: 8)))
+        let error = try openError(
+            SafetensorsTestFiles.bytes(header: header, data: [UInt8](repeating: 0, count: 8)))
         guard case .malformedHeader = error else {
             Issue.record("expected malformedHeader, got \(String(describing: error))")
             return
@@ -206,7 +234,8 @@ import Testing
         (#"{"a":[1,2]}"#, "not an object"),
     ])
     func incompleteEntries(header: String, reason: String) throws {
-        let error = try openError(SafetensorsTestFiles.bytes(header: header, data: [UInt8](repeating: 0, count: 8)))
+        let error = try openError(
+            SafetensorsTestFiles.bytes(header: header, data: [UInt8](repeating: 0, count: 8)))
         guard case .malformedTensorEntry(_, "a", let actual) = error else {
             Issue.record("expected malformedTensorEntry, got \(String(describing: error))")
             return
@@ -214,54 +243,96 @@ import Testing
         #expect(actual.contains(reason))
     }
 
+    @Test func commasInsideStringsAreNotTrailingCommas() throws {
+        let header =
+            #"{"__metadata__":{"note":"a,} b,]"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#
+        #expect(
+            try openError(
+                SafetensorsTestFiles.bytes(header: header, data: [UInt8](repeating: 0, count: 8)))
+                == nil)
+    }
+
     @Test func unknownDType() throws {
-        let error = try openError(SafetensorsTestFiles.bytes(
-            header: #"{"a":{"dtype":"float32","shape":[2],"data_offsets":[0,8]}}"#, data: [UInt8](repeating: 0, count: 8)))
+        let error = try openError(
+            SafetensorsTestFiles.bytes(
+                header: #"{"a":{"dtype":"float32","shape":[2],"data_offsets":[0,8]}}"#,
+                data: [UInt8](repeating: 0, count: 8)))
         #expect(error == .unknownDType(path: error.map(path) ?? "", tensor: "a", dtype: "float32"))
     }
 
     @Test func overlappingOffsets() throws {
-        let header = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#
+        let header =
+            #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#
         let error = try openError(SafetensorsTestFiles.bytes(header: header, data: goodData))
-        #expect(error == .overlappingOffsets(path: error.map(path) ?? "", tensor: "b", otherTensor: "a", begin: 4, otherEnd: 8))
+        #expect(
+            error
+                == .overlappingOffsets(
+                    path: error.map(path) ?? "", tensor: "b", otherTensor: "a", begin: 4,
+                    otherEnd: 8))
     }
 
     @Test func offsetsOutOfOrderOrOutside() throws {
-        let reversed = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[8,0]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#
-        guard case .offsetsOutsideData(_, "a", 8, 0, _) = try openError(SafetensorsTestFiles.bytes(header: reversed, data: goodData)) else {
+        let reversed =
+            #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[8,0]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#
+        guard
+            case .offsetsOutsideData(_, "a", 8, 0, _) = try openError(
+                SafetensorsTestFiles.bytes(header: reversed, data: goodData))
+        else {
             Issue.record("expected offsetsOutsideData for reversed offsets")
             return
         }
-        let outside = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[3],"data_offsets":[8,20]}}"#
-        guard case .offsetsOutsideData(_, "b", 8, 20, 12) = try openError(SafetensorsTestFiles.bytes(header: outside, data: goodData)) else {
+        let outside =
+            #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[3],"data_offsets":[8,20]}}"#
+        guard
+            case .offsetsOutsideData(_, "b", 8, 20, 12) = try openError(
+                SafetensorsTestFiles.bytes(header: outside, data: goodData))
+        else {
             Issue.record("expected offsetsOutsideData past the end")
             return
         }
-        let gap = #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#
+        let gap =
+            #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#
         let gapError = try openError(SafetensorsTestFiles.bytes(header: gap, data: goodData))
-        #expect(gapError == .gapInData(path: gapError.map(path) ?? "", tensor: "b", expectedBegin: 4, begin: 8))
+        #expect(
+            gapError
+                == .gapInData(
+                    path: gapError.map(path) ?? "", tensor: "b", expectedBegin: 4, begin: 8))
         let short = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#
         let trailing = try openError(SafetensorsTestFiles.bytes(header: short, data: goodData))
-        #expect(trailing == .trailingData(path: trailing.map(path) ?? "", coveredByteCount: 8, dataByteCount: 12))
+        #expect(
+            trailing
+                == .trailingData(
+                    path: trailing.map(path) ?? "", coveredByteCount: 8, dataByteCount: 12))
     }
 
     @Test func dtypeShapeByteCountMismatch() throws {
         // F32 × [3] needs 12 bytes, offsets give 8.
-        let header = #"{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#
+        let header =
+            #"{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#
         let error = try openError(SafetensorsTestFiles.bytes(header: header, data: goodData))
-        #expect(error == .byteCountMismatch(
-            path: error.map(path) ?? "", tensor: "a", dtype: "F32", shape: [3], expected: 12, actual: 8))
+        #expect(
+            error
+                == .byteCountMismatch(
+                    path: error.map(path) ?? "", tensor: "a", dtype: "F32", shape: [3],
+                    expected: 12, actual: 8))
         // BF16 × [2, 2] needs 8 bytes, offsets give 12.
         let bf16 = #"{"a":{"dtype":"BF16","shape":[2,2],"data_offsets":[0,12]}}"#
-        guard case .byteCountMismatch(_, "a", "BF16", [2, 2], 8, 12) = try openError(SafetensorsTestFiles.bytes(header: bf16, data: goodData)) else {
+        guard
+            case .byteCountMismatch(_, "a", "BF16", [2, 2], 8, 12) = try openError(
+                SafetensorsTestFiles.bytes(header: bf16, data: goodData))
+        else {
             Issue.record("expected byteCountMismatch for BF16")
             return
         }
     }
 
     @Test func badMetadata() throws {
-        let header = #"{"__metadata__":{"format":1},"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#
-        guard case .malformedMetadata = try openError(SafetensorsTestFiles.bytes(header: header, data: [0, 0, 0, 0])) else {
+        let header =
+            #"{"__metadata__":{"format":1},"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#
+        guard
+            case .malformedMetadata = try openError(
+                SafetensorsTestFiles.bytes(header: header, data: [0, 0, 0, 0]))
+        else {
             Issue.record("expected malformedMetadata")
             return
         }
@@ -269,15 +340,20 @@ import Testing
 
     @Test func missingTensor() throws {
         let file = try SafetensorsFile(
-            bytes: SafetensorsTestFiles.bytes(header: goodHeader, data: goodData), url: URL(fileURLWithPath: "/m.safetensors"))
-        #expect(throws: SafetensorsError.missingTensor(path: "/m.safetensors", tensor: "lm_head.weight")) {
+            bytes: SafetensorsTestFiles.bytes(header: goodHeader, data: goodData),
+            url: URL(fileURLWithPath: "/m.safetensors"))
+        #expect(
+            throws: SafetensorsError.missingTensor(path: "/m.safetensors", tensor: "lm_head.weight")
+        ) {
             try file.tensor(named: "lm_head.weight")
         }
     }
 
     @Test func pickledFilesAreRefused() throws {
         // Protocol-2 pickle opcode (0x80 0x02), as torch.save wrote before 1.6, with a .bin name.
-        let pickle = Data([0x80, 0x02, 0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19])
+        let pickle = Data([
+            0x80, 0x02, 0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19,
+        ])
         guard case .pickledCheckpoint = try openError(pickle, name: "pytorch_model.bin") else {
             Issue.record("expected pickledCheckpoint by extension")
             return
@@ -291,7 +367,10 @@ import Testing
     }
 
     @Test func missingFileIsUnreadable() {
-        #expect(throws: SafetensorsError.unreadableFile(path: "/nonexistent/model.safetensors", reason: "no such file")) {
+        #expect(
+            throws: SafetensorsError.unreadableFile(
+                path: "/nonexistent/model.safetensors", reason: "no such file")
+        ) {
             try SafetensorsFile(contentsOf: URL(fileURLWithPath: "/nonexistent/model.safetensors"))
         }
     }

@@ -17,16 +17,23 @@ import Testing
 
     @Test func headerIsPaddedToEightBytesWithSpaces() throws {
         let data = try SafetensorsWriter.encode(["w": Tensor(shape: [1], scalars: [1])])
-        let length = data.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let length = data.prefix(8).enumerated().reduce(0) {
+            $0 | Int($1.element) << (8 * $1.offset)
+        }
         #expect(length % 8 == 0)
         let header = String(decoding: data[8..<(8 + length)], as: UTF8.self)
         // 85 bytes of JSON + 3 spaces = 88.
-        #expect(header == #"{"__metadata__":{"format":"pt"},"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}   "#)
+        #expect(
+            header
+                == #"{"__metadata__":{"format":"pt"},"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}   "#
+        )
     }
 
     @Test func f32RoundTripIsExact() throws {
         let tensors: [String: Tensor] = [
-            "b.weight": Tensor(shape: [2, 3], scalars: [0, -0.0, 1.5, .greatestFiniteMagnitude, .leastNonzeroMagnitude, -7]),
+            "b.weight": Tensor(
+                shape: [2, 3],
+                scalars: [0, -0.0, 1.5, .greatestFiniteMagnitude, .leastNonzeroMagnitude, -7]),
             "a.bias": Tensor(shape: [3], scalars: [.infinity, -1e-30, 3]),
             "scalar": Tensor(shape: [], scalars: [42]),
         ]
@@ -54,11 +61,16 @@ import Testing
         //   1.01171875 = 0x3F818000: tie, 0x3F81 odd  → 0x3F82 = 1.015625
         //   -0.1  = 0xBDCCCCCD: lower 0xCCCD > 0x8000 → up   → 0xBDCD = -0.10009765625
         let input: [Float] = [1.0 / 3.0, .pi, 1.00390625, 1.01171875, -0.1]
-        #expect(input.map(HalfPrecision.bf16Bits(from:)) == [0x3EAB, 0x4049, 0x3F80, 0x3F82, 0xBDCD])
-        let data = try SafetensorsWriter.encode(["x": Tensor(shape: [5], scalars: input)], dtype: .bf16)
+        #expect(
+            input.map(HalfPrecision.bf16Bits(from:)) == [0x3EAB, 0x4049, 0x3F80, 0x3F82, 0xBDCD])
+        let data = try SafetensorsWriter.encode(
+            ["x": Tensor(shape: [5], scalars: input)], dtype: .bf16)
         let file = try SafetensorsFile(bytes: data, url: URL(fileURLWithPath: "/bf16.safetensors"))
         #expect(try file.info(named: "x").dtype == .bf16)
-        #expect(try file.tensor(named: "x").scalars == [0.333984375, 3.140625, 1.0, 1.015625, -0.10009765625])
+        #expect(
+            try file.tensor(named: "x").scalars == [
+                0.333984375, 3.140625, 1.0, 1.015625, -0.10009765625,
+            ])
         #expect(HalfPrecision.bf16Bits(from: .nan) == 0x7FC0)
     }
 
@@ -69,7 +81,10 @@ import Testing
         //   1e-8 → 0 (under half of 2^-24); 2^-25 → 0 (tie, even); 3 × 2^-26 → 0x0001 (2^-24);
         //   -0.1 → 0xAE66.
         let input: [Float] = [1.0 / 3.0, 65504, 65519, 65520, 1e-8, 0x1p-25, 3 * 0x1p-26, -0.1]
-        #expect(input.map(HalfPrecision.f16Bits(from:)) == [0x3555, 0x7BFF, 0x7BFF, 0x7C00, 0, 0, 0x0001, 0xAE66])
+        #expect(
+            input.map(HalfPrecision.f16Bits(from:)) == [
+                0x3555, 0x7BFF, 0x7BFF, 0x7C00, 0, 0, 0x0001, 0xAE66,
+            ])
         #expect(HalfPrecision.f16Bits(from: -.infinity) == 0xFC00)
         #expect(HalfPrecision.float(fromF16: HalfPrecision.f16Bits(from: .nan)).isNaN)
         // Every finite binary16 value survives decode → encode unchanged.
@@ -85,12 +100,14 @@ import Testing
         try SafetensorsWriter.write(["a": Tensor(shape: [2], scalars: [1, 2])], to: url)
         try SafetensorsWriter.write(["b": Tensor(shape: [1], scalars: [3])], to: url)
         #expect(try SafetensorsFile(contentsOf: url).tensorNames == ["b"])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["w.safetensors"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["w.safetensors"])
         // A rejected name throws before anything is written.
         #expect(throws: SafetensorsError.self) {
             try SafetensorsWriter.write(["__metadata__": Tensor(shape: [1], scalars: [0])], to: url)
         }
         #expect(try SafetensorsFile(contentsOf: url).tensorNames == ["b"])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["w.safetensors"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["w.safetensors"])
     }
 }

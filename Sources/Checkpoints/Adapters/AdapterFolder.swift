@@ -38,7 +38,8 @@ public struct AdapterFolder: Sendable {
     public init(url: URL) throws {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
-        guard manager.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard manager.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
             throw SafetensorsError.missingFile(path: url.path, expected: "an adapter folder")
         }
         let configurationURL = url.appendingPathComponent(Self.configurationFileName)
@@ -81,22 +82,26 @@ public struct AdapterFolder: Sendable {
                 throw SafetensorsError.adapterTargetNotConfigured(
                     path: path, tensor: name, module: key.modulePath,
                     targets: configuration.targetDescription
-                        + (configuration.layersToTransform.map { ", layers_to_transform \($0)" } ?? ""))
+                        + (configuration.layersToTransform.map { ", layers_to_transform \($0)" }
+                            ?? ""))
             }
             let shape = try file.info(named: name).shape
             let rankAxis = key.factor == .a ? 0 : 1
             guard shape.count == 2, shape[rankAxis] == rank else {
-                throw SafetensorsError.adapterRankMismatch(path: path, tensor: name, rank: rank, shape: shape)
+                throw SafetensorsError.adapterRankMismatch(
+                    path: path, tensor: name, rank: rank, shape: shape)
             }
             if let baseShapes {
                 guard let base = baseShapes[key.baseWeight] else {
                     throw SafetensorsError.unexpectedAdapterTensor(
-                        path: path, tensor: name, reason: "the base model has no weight '\(key.baseWeight)'")
+                        path: path, tensor: name,
+                        reason: "the base model has no weight '\(key.baseWeight)'")
                 }
                 let expected = key.factor == .a ? [rank, base.last ?? 0] : [base.first ?? 0, rank]
                 guard base.count == 2, shape == expected else {
                     throw SafetensorsError.adapterShapeMismatch(
-                        path: path, tensor: name, shape: shape, expected: expected, baseWeight: key.baseWeight)
+                        path: path, tensor: name, shape: shape, expected: expected,
+                        baseWeight: key.baseWeight)
                 }
             }
             let tensor = try file.tensor(named: name)
@@ -112,11 +117,13 @@ public struct AdapterFolder: Sendable {
             let key = keys[baseWeight]!
             guard let a = pair.a else {
                 throw SafetensorsError.missingTensor(
-                    path: path, tensor: CheckpointNaming.loraKey(layer: key.layer, key.projection, .a))
+                    path: path,
+                    tensor: CheckpointNaming.loraKey(layer: key.layer, key.projection, .a))
             }
             guard let b = pair.b else {
                 throw SafetensorsError.missingTensor(
-                    path: path, tensor: CheckpointNaming.loraKey(layer: key.layer, key.projection, .b))
+                    path: path,
+                    tensor: CheckpointNaming.loraKey(layer: key.layer, key.projection, .b))
             }
             result[baseWeight] = LoRAWeights(a: a, b: b)
         }
@@ -149,14 +156,17 @@ public struct AdapterFolder: Sendable {
         let weightsPath = url.appendingPathComponent(weightsFileName).path
         var tensors: [String: Tensor] = [:]
         for (baseWeight, pair) in weights {
-            guard let (layer, projection) = CheckpointNaming.parseProjectionWeight(baseWeight) else {
+            guard let (layer, projection) = CheckpointNaming.parseProjectionWeight(baseWeight)
+            else {
                 throw SafetensorsError.unexpectedAdapterTensor(
-                    path: weightsPath, tensor: baseWeight, reason: "not a Llama projection weight name")
+                    path: weightsPath, tensor: baseWeight,
+                    reason: "not a Llama projection weight name")
             }
             let keyA = CheckpointNaming.loraKey(layer: layer, projection, .a)
             guard configuration.targets(layer: layer, projection) else {
                 throw SafetensorsError.adapterTargetNotConfigured(
-                    path: weightsPath, tensor: keyA, module: CheckpointNaming.modulePath(layer: layer, projection),
+                    path: weightsPath, tensor: keyA,
+                    module: CheckpointNaming.modulePath(layer: layer, projection),
                     targets: configuration.targetDescription)
             }
             guard pair.rank == configuration.rank else {
@@ -172,7 +182,8 @@ public struct AdapterFolder: Sendable {
                     to: folder.appendingPathComponent(configurationFileName))
             } catch {
                 throw SafetensorsError.writeFailed(
-                    path: url.appendingPathComponent(configurationFileName).path, reason: error.localizedDescription)
+                    path: url.appendingPathComponent(configurationFileName).path,
+                    reason: error.localizedDescription)
             }
             try SafetensorsWriter.write(tensors, to: folder.appendingPathComponent(weightsFileName))
         }

@@ -86,11 +86,13 @@ public struct LoRAAdapterConfiguration: Sendable, Equatable {
         inferenceMode: Bool = true, revision: String? = nil
     ) {
         precondition(rank > 0, "LoRAAdapterConfiguration: rank must be > 0, got \(rank)")
-        precondition((0..<1).contains(dropout), "LoRAAdapterConfiguration: dropout \(dropout) not in [0, 1)")
+        precondition(
+            (0..<1).contains(dropout), "LoRAAdapterConfiguration: dropout \(dropout) not in [0, 1)")
         if case .pattern = targetModules {
             precondition(
                 layersToTransform == nil,
-                "LoRAAdapterConfiguration: layersToTransform needs a list of target modules (peft refuses a string)")
+                "LoRAAdapterConfiguration: layersToTransform needs a list of target modules (peft refuses a string)"
+            )
         }
         self.rank = rank
         self.alpha = alpha
@@ -134,13 +136,17 @@ public struct LoRAAdapterConfiguration: Sendable, Equatable {
             throw invalid("peft_type", "is missing; a LoRA adapter has \"peft_type\": \"LORA\"")
         }
         guard peftType == "LORA" else { throw unsupported("peft_type", peftType) }
-        for field in ["use_dora", "use_rslora", "use_qalora", "lora_bias", "use_bdlora", "fan_in_fan_out"]
+        for field in [
+            "use_dora", "use_rslora", "use_qalora", "lora_bias", "use_bdlora", "fan_in_fan_out",
+        ]
         where isSet(field) {
             throw unsupported(field, object[field]!)
         }
         for field in [
-            "rank_pattern", "alpha_pattern", "modules_to_save", "exclude_modules", "layer_replication",
-            "trainable_token_indices", "target_parameters", "alora_invocation_tokens", "megatron_config",
+            "rank_pattern", "alpha_pattern", "modules_to_save", "exclude_modules",
+            "layer_replication",
+            "trainable_token_indices", "target_parameters", "alora_invocation_tokens",
+            "megatron_config",
         ] where isSet(field) {
             throw unsupported(field, object[field]!)
         }
@@ -150,7 +156,9 @@ public struct LoRAAdapterConfiguration: Sendable, Equatable {
         }
         var taskType: String? = nil
         if let value = object["task_type"], !(value is NSNull) {
-            guard let text = value as? String else { throw invalid("task_type", "must be a string") }
+            guard let text = value as? String else {
+                throw invalid("task_type", "must be a string")
+            }
             guard text == "CAUSAL_LM" else { throw unsupported("task_type", text) }
             taskType = text
         }
@@ -177,7 +185,8 @@ public struct LoRAAdapterConfiguration: Sendable, Equatable {
             guard let number = value as? NSNumber, String(cString: number.objCType) != "c",
                 (0..<1).contains(number.doubleValue)
             else {
-                throw invalid("lora_dropout", "must be a number in [0, 1), got \(Self.render(value))")
+                throw invalid(
+                    "lora_dropout", "must be a number in [0, 1), got \(Self.render(value))")
             }
             dropout = number.doubleValue
         }
@@ -207,7 +216,9 @@ public struct LoRAAdapterConfiguration: Sendable, Equatable {
             }
             targets = .pattern(text)
         default:
-            throw invalid("target_modules", "is missing; list the adapted modules, e.g. [\"q_proj\", \"v_proj\"]")
+            throw invalid(
+                "target_modules",
+                "is missing; list the adapted modules, e.g. [\"q_proj\", \"v_proj\"]")
         }
 
         var layers: [Int]? = nil
@@ -217,7 +228,9 @@ public struct LoRAAdapterConfiguration: Sendable, Equatable {
             } else if let list = value as? [Any] {
                 layers = try list.map { item in
                     guard let layer = SafetensorsHeader.exactInteger(item), layer >= 0 else {
-                        throw invalid("layers_to_transform", "must hold layer indices, got \(Self.render(item))")
+                        throw invalid(
+                            "layers_to_transform",
+                            "must hold layer indices, got \(Self.render(item))")
                     }
                     return layer
                 }
@@ -231,7 +244,9 @@ public struct LoRAAdapterConfiguration: Sendable, Equatable {
         }
 
         if layers != nil, case .pattern = targets {
-            throw invalid("layers_to_transform", "cannot be used when target_modules is a string (peft refuses it)")
+            throw invalid(
+                "layers_to_transform",
+                "cannot be used when target_modules is a string (peft refuses it)")
         }
 
         var initialization = Initialization.kaimingUniform
@@ -264,7 +279,9 @@ public struct LoRAAdapterConfiguration: Sendable, Equatable {
     /// (`"q_proj"`, `"self_attn.q_proj"`, `"model.layers.0.self_attn.q_proj"`).
     static func isKnownTarget(_ name: String) -> Bool {
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        guard let last = parts.last, let projection = CheckpointNaming.Projection(rawValue: String(last)) else {
+        guard let last = parts.last,
+            let projection = CheckpointNaming.Projection(rawValue: String(last))
+        else {
             return false
         }
         if parts.count == 1 { return true }
@@ -286,7 +303,9 @@ public struct LoRAAdapterConfiguration: Sendable, Equatable {
         case .pattern("all-linear"):
             return true
         case .pattern(let pattern):
-            guard let regex = try? NSRegularExpression(pattern: "^(?:\(pattern))$") else { return false }
+            guard let regex = try? NSRegularExpression(pattern: "^(?:\(pattern))$") else {
+                return false
+            }
             return regex.firstMatch(in: path, range: NSRange(path.startIndex..., in: path)) != nil
         }
     }
@@ -303,7 +322,9 @@ public struct LoRAAdapterConfiguration: Sendable, Equatable {
     static func render(_ value: Any) -> String {
         if let json = JSONValue(foundationObject: value) { return json.compactText }
         if let strings = value as? [String] {
-            return "[" + strings.map { JSONValue.quoted($0, asciiOnly: false) }.joined(separator: ", ") + "]"
+            return "["
+                + strings.map { JSONValue.quoted($0, asciiOnly: false) }.joined(separator: ", ")
+                + "]"
         }
         return "\(value)"
     }

@@ -31,23 +31,29 @@ extension ModelFolder {
         generationConfiguration: Data? = nil, tokenizerSource: ModelFolder? = nil,
         maximumShardByteCount: Int? = nil
     ) throws -> ModelFolder {
-        _ = try parseJSONObject(configuration, path: url.appendingPathComponent(configurationFileName).path)
+        _ = try parseJSONObject(
+            configuration, path: url.appendingPathComponent(configurationFileName).path)
         if let generationConfiguration {
             _ = try parseJSONObject(
-                generationConfiguration, path: url.appendingPathComponent(generationConfigurationFileName).path)
+                generationConfiguration,
+                path: url.appendingPathComponent(generationConfigurationFileName).path)
         }
         try AtomicWrite.folder(at: url) { folder in
             try write(configuration, to: folder.appendingPathComponent(configurationFileName))
             if let generationConfiguration {
-                try write(generationConfiguration, to: folder.appendingPathComponent(generationConfigurationFileName))
+                try write(
+                    generationConfiguration,
+                    to: folder.appendingPathComponent(generationConfigurationFileName))
             }
-            try writeWeights(tensors, into: folder, dtype: dtype, maximumShardByteCount: maximumShardByteCount)
+            try writeWeights(
+                tensors, into: folder, dtype: dtype, maximumShardByteCount: maximumShardByteCount)
             if let tokenizerSource {
                 for name in tokenizerFileNames {
                     let source = tokenizerSource.url.appendingPathComponent(name)
                     guard FileManager.default.fileExists(atPath: source.path) else { continue }
                     do {
-                        try FileManager.default.copyItem(at: source, to: folder.appendingPathComponent(name))
+                        try FileManager.default.copyItem(
+                            at: source, to: folder.appendingPathComponent(name))
                     } catch {
                         throw SafetensorsError.writeFailed(
                             path: url.appendingPathComponent(name).path,
@@ -69,7 +75,8 @@ extension ModelFolder {
 
     /// Writes `model.safetensors`, or shards and their index, into `folder`.
     private static func writeWeights(
-        _ tensors: [String: Tensor], into folder: URL, dtype: SafetensorsDType, maximumShardByteCount: Int?
+        _ tensors: [String: Tensor], into folder: URL, dtype: SafetensorsDType,
+        maximumShardByteCount: Int?
     ) throws {
         let elementBytes = dtype.bitSize / 8
         let names = tensors.keys.sorted()
@@ -77,7 +84,9 @@ extension ModelFolder {
         var shardBytes = 0
         for name in names {
             let bytes = tensors[name]!.count * elementBytes
-            if let limit = maximumShardByteCount, !shards[shards.count - 1].isEmpty, shardBytes + bytes > limit {
+            if let limit = maximumShardByteCount, !shards[shards.count - 1].isEmpty,
+                shardBytes + bytes > limit
+            {
                 shards.append([])
                 shardBytes = 0
             }
@@ -85,7 +94,8 @@ extension ModelFolder {
             shardBytes += bytes
         }
         guard shards.count > 1 else {
-            try SafetensorsWriter.write(tensors, to: folder.appendingPathComponent(weightsFileName), dtype: dtype)
+            try SafetensorsWriter.write(
+                tensors, to: folder.appendingPathComponent(weightsFileName), dtype: dtype)
             return
         }
         var weightMap: [(String, JSONValue)] = []
@@ -96,13 +106,15 @@ extension ModelFolder {
                 subset[name] = tensors[name]!
                 weightMap.append((name, .string(fileName)))
             }
-            try SafetensorsWriter.write(subset, to: folder.appendingPathComponent(fileName), dtype: dtype)
+            try SafetensorsWriter.write(
+                subset, to: folder.appendingPathComponent(fileName), dtype: dtype)
         }
         let totalBytes = names.reduce(0) { $0 + tensors[$1]!.count * elementBytes }
         let index = JSONValue.object([
             ("metadata", .object([("total_size", .int(totalBytes))])),
             ("weight_map", .object(weightMap)),
         ])
-        try write(Data((index.prettyText + "\n").utf8), to: folder.appendingPathComponent(indexFileName))
+        try write(
+            Data((index.prettyText + "\n").utf8), to: folder.appendingPathComponent(indexFileName))
     }
 }

@@ -59,7 +59,8 @@ public struct ModelFolder: Sendable {
     public init(url: URL) throws {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
-        guard manager.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard manager.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
             throw SafetensorsError.missingFile(path: url.path, expected: "a model folder")
         }
         func existing(_ name: String) -> URL? {
@@ -107,7 +108,8 @@ public struct ModelFolder: Sendable {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         let pickled = names.sorted().first { name in
             name == "pytorch_model.bin.index.json"
-                || SafetensorsFile.pickleExtensions.contains((name as NSString).pathExtension.lowercased())
+                || SafetensorsFile.pickleExtensions.contains(
+                    (name as NSString).pathExtension.lowercased())
         }
         return pickled.map { folder.appendingPathComponent($0) }
     }
@@ -116,16 +118,24 @@ public struct ModelFolder: Sendable {
     static func readWeightMap(_ index: URL) throws -> [String: String] {
         let object = try readJSONObject(index)
         guard let map = object["weight_map"] as? [String: Any] else {
-            throw SafetensorsError.malformedIndex(path: index.path, reason: "\"weight_map\" is missing or not an object")
+            throw SafetensorsError.malformedIndex(
+                path: index.path, reason: "\"weight_map\" is missing or not an object")
         }
         var result: [String: String] = [:]
         for (tensor, value) in map {
-            guard let file = value as? String, !file.isEmpty, !file.contains("/"), file != "..", file != "." else {
+            guard let file = value as? String, !file.isEmpty, !file.contains("/"), file != "..",
+                file != "."
+            else {
                 throw SafetensorsError.malformedIndex(
-                    path: index.path, reason: "tensor '\(tensor)' maps to \(value), not a file name in the folder")
+                    path: index.path,
+                    reason: "tensor '\(tensor)' maps to \(value), not a file name in the folder")
             }
-            guard !SafetensorsFile.pickleExtensions.contains((file as NSString).pathExtension.lowercased()) else {
-                throw SafetensorsError.pickledCheckpoint(path: index.deletingLastPathComponent().appendingPathComponent(file).path)
+            guard
+                !SafetensorsFile.pickleExtensions.contains(
+                    (file as NSString).pathExtension.lowercased())
+            else {
+                throw SafetensorsError.pickledCheckpoint(
+                    path: index.deletingLastPathComponent().appendingPathComponent(file).path)
             }
             result[tensor] = file
         }
@@ -139,7 +149,8 @@ public struct ModelFolder: Sendable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw SafetensorsError.unreadableFile(path: url.path, reason: error.localizedDescription)
+            throw SafetensorsError.unreadableFile(
+                path: url.path, reason: error.localizedDescription)
         }
         return try parseJSONObject(data, path: url.path)
     }
@@ -153,7 +164,8 @@ public struct ModelFolder: Sendable {
             throw SafetensorsError.malformedJSON(path: path, reason: error.localizedDescription)
         }
         guard let dictionary = object as? [String: Any] else {
-            throw SafetensorsError.malformedJSON(path: path, reason: "the top level is not an object")
+            throw SafetensorsError.malformedJSON(
+                path: path, reason: "the top level is not an object")
         }
         return dictionary
     }
@@ -164,7 +176,8 @@ public struct ModelFolder: Sendable {
         do {
             return try Data(contentsOf: configurationURL)
         } catch {
-            throw SafetensorsError.unreadableFile(path: configurationURL.path, reason: error.localizedDescription)
+            throw SafetensorsError.unreadableFile(
+                path: configurationURL.path, reason: error.localizedDescription)
         }
     }
 
@@ -187,12 +200,16 @@ public struct ModelFolder: Sendable {
                     let listed = weightMap[name].map { "lists it in \($0)" } ?? "does not list it"
                     throw SafetensorsError.malformedIndex(
                         path: indexURL.path,
-                        reason: "tensor '\(name)' is stored in \(file.url.lastPathComponent) but the index \(listed)")
+                        reason:
+                            "tensor '\(name)' is stored in \(file.url.lastPathComponent) but the index \(listed)"
+                    )
                 }
             }
-            for (name, shard) in weightMap.sorted(by: { $0.key < $1.key }) where !weights.contains(name) {
+            for (name, shard) in weightMap.sorted(by: { $0.key < $1.key })
+            where !weights.contains(name) {
                 throw SafetensorsError.malformedIndex(
-                    path: indexURL.path, reason: "tensor '\(name)' is listed in \(shard) but not stored there")
+                    path: indexURL.path,
+                    reason: "tensor '\(name)' is listed in \(shard) but not stored there")
             }
         }
         return weights

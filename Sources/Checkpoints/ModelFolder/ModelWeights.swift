@@ -42,7 +42,8 @@ public struct ModelWeights: Sendable {
         guard let index = fileForTensor[name] else {
             let location =
                 files.count == 1
-                ? files[0].url.path : files.first?.url.deletingLastPathComponent().path ?? "<no files>"
+                ? files[0].url.path
+                : files.first?.url.deletingLastPathComponent().path ?? "<no files>"
             throw SafetensorsError.missingTensor(path: location, tensor: name)
         }
         return files[index]

@@ -90,7 +90,9 @@ public enum CheckpointNaming {
     ///   - layers: number of decoder layers `L`.
     ///   - tiedEmbeddings: leave out `lm_head.weight`.
     ///   - attentionBias: include q/k/v biases (Qwen2).
-    public static func modelTensorNames(layers: Int, tiedEmbeddings: Bool, attentionBias: Bool = false)
+    public static func modelTensorNames(
+        layers: Int, tiedEmbeddings: Bool, attentionBias: Bool = false
+    )
         -> [String]
     {
         var names = [embedTokens, finalNorm]
@@ -112,7 +114,9 @@ public enum CheckpointNaming {
 
     /// Parses a projection weight name such as `model.layers.3.mlp.up_proj.weight`.
     /// - Returns: layer and projection, or `nil` for any other name.
-    public static func parseProjectionWeight(_ name: String) -> (layer: Int, projection: Projection)? {
+    public static func parseProjectionWeight(_ name: String) -> (
+        layer: Int, projection: Projection
+    )? {
         guard name.hasSuffix(".weight") else { return nil }
         return parseModulePath(String(name.dropLast(".weight".count)))
     }
@@ -133,7 +137,8 @@ public enum CheckpointNaming {
 
     /// The key peft saves a LoRA factor under, e.g.
     /// `base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight`.
-    public static func loraKey(layer: Int, _ projection: Projection, _ factor: LoRAFactor) -> String {
+    public static func loraKey(layer: Int, _ projection: Projection, _ factor: LoRAFactor) -> String
+    {
         peftPrefix + modulePath(layer: layer, projection) + ".\(factor.rawValue).weight"
     }
 
@@ -154,7 +159,9 @@ public enum CheckpointNaming {
         }
 
         /// The base weight it adapts, e.g. `model.layers.0.self_attn.q_proj.weight`.
-        public var baseWeight: String { CheckpointNaming.projectionWeight(layer: layer, projection) }
+        public var baseWeight: String {
+            CheckpointNaming.projectionWeight(layer: layer, projection)
+        }
         /// The module path, e.g. `model.layers.0.self_attn.q_proj`.
         public var modulePath: String { CheckpointNaming.modulePath(layer: layer, projection) }
     }

@@ -28,7 +28,8 @@ public enum SafetensorsError: Error, CustomStringConvertible, Equatable, Sendabl
     /// `data_offsets` is reversed or reaches past the end of the data section.
     case offsetsOutsideData(path: String, tensor: String, begin: Int, end: Int, dataByteCount: Int)
     /// Two tensors claim some of the same bytes.
-    case overlappingOffsets(path: String, tensor: String, otherTensor: String, begin: Int, otherEnd: Int)
+    case overlappingOffsets(
+        path: String, tensor: String, otherTensor: String, begin: Int, otherEnd: Int)
     /// Bytes between two tensors (or before the first) that no tensor owns.
     case gapInData(path: String, tensor: String, expectedBegin: Int, begin: Int)
     /// The data section holds bytes after the last tensor that no tensor owns.
@@ -125,7 +126,8 @@ public enum SafetensorsError: Error, CustomStringConvertible, Equatable, Sendabl
             return "\(path): the tensors cover \(coveredByteCount) of the \(dataByteCount) data "
                 + "bytes; the remaining bytes belong to no tensor (a missing header entry or an "
                 + "appended file). Write the file again."
-        case .byteCountMismatch(let path, let tensor, let dtype, let shape, let expected, let actual):
+        case .byteCountMismatch(
+            let path, let tensor, let dtype, let shape, let expected, let actual):
             return "\(path): tensor '\(tensor)': dtype \(dtype) × shape \(shape) needs "
                 + "\(expected) bytes but data_offsets span \(actual); the header lies about the "
                 + "tensor. Write the file again."

@@ -121,10 +121,12 @@ public struct SafetensorsFile: Sendable {
                 raw.withUnsafeBytes { source in
                     for i in 0..<count {
                         let bits = UInt16(
-                            littleEndian: source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
+                            littleEndian: source.loadUnaligned(
+                                fromByteOffset: 2 * i, as: UInt16.self))
                         buffer[i] =
                             isBF16
-                            ? HalfPrecision.float(fromBF16: bits) : HalfPrecision.float(fromF16: bits)
+                            ? HalfPrecision.float(fromBF16: bits)
+                            : HalfPrecision.float(fromF16: bits)
                     }
                 }
                 initialized = count
@@ -165,15 +167,30 @@ public struct SafetensorsFile: Sendable {
                 case .bool, .u8: return Int(source.load(fromByteOffset: i, as: UInt8.self))
                 case .i8: return Int(source.load(fromByteOffset: i, as: Int8.self))
                 case .i16:
-                    return Int(Int16(littleEndian: source.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)))
+                    return Int(
+                        Int16(
+                            littleEndian: source.loadUnaligned(
+                                fromByteOffset: 2 * i, as: Int16.self)))
                 case .u16:
-                    return Int(UInt16(littleEndian: source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+                    return Int(
+                        UInt16(
+                            littleEndian: source.loadUnaligned(
+                                fromByteOffset: 2 * i, as: UInt16.self)))
                 case .i32:
-                    return Int(Int32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
+                    return Int(
+                        Int32(
+                            littleEndian: source.loadUnaligned(
+                                fromByteOffset: 4 * i, as: Int32.self)))
                 case .u32:
-                    return Int(UInt32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+                    return Int(
+                        UInt32(
+                            littleEndian: source.loadUnaligned(
+                                fromByteOffset: 4 * i, as: UInt32.self)))
                 default:
-                    return Int(Int64(littleEndian: source.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)))
+                    return Int(
+                        Int64(
+                            littleEndian: source.loadUnaligned(
+                                fromByteOffset: 8 * i, as: Int64.self)))
                 }
             }
         }

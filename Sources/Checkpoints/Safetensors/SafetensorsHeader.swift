@@ -61,6 +61,10 @@ struct SafetensorsHeader: Sendable {
         guard String(data: headerBytes, encoding: .utf8) != nil else {
             throw SafetensorsError.malformedHeader(path: path, reason: "not valid UTF-8")
         }
+        if let offset = Self.trailingCommaOffset(headerBytes) {
+            throw SafetensorsError.malformedHeader(
+                path: path, reason: "trailing comma at header byte \(offset)")
+        }
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: Data(headerBytes), options: [])
@@ -69,7 +73,8 @@ struct SafetensorsHeader: Sendable {
                 path: path, reason: "JSON parse error: \(error.localizedDescription)")
         }
         guard let entries = object as? [String: Any] else {
-            throw SafetensorsError.malformedHeader(path: path, reason: "the top level is not an object")
+            throw SafetensorsError.malformedHeader(
+                path: path, reason: "the top level is not an object")
         }
 
         var metadata: [String: String] = [:]
@@ -148,7 +153,8 @@ struct SafetensorsHeader: Sendable {
         var shape: [Int] = []
         for item in shapeItems {
             guard let extent = exactInteger(item), extent >= 0 else {
-                throw fail("\"shape\" \(shapeItems) holds something other than a non-negative integer")
+                throw fail(
+                    "\"shape\" \(shapeItems) holds something other than a non-negative integer")
             }
             shape.append(extent)
         }
@@ -178,7 +184,8 @@ struct SafetensorsHeader: Sendable {
                 path: path, tensor: name, dtype: dtype.rawValue, shape: shape,
                 expected: (bits + 7) / 8, actual: end - begin)
         }
-        return SafetensorsTensorInfo(name: name, dtype: dtype, shape: shape, dataOffsets: begin..<end)
+        return SafetensorsTensorInfo(
+            name: name, dtype: dtype, shape: shape, dataOffsets: begin..<end)
     }
 
     /// An integral JSON number as `Int`; `nil` for booleans, fractions, strings and overflow.
@@ -189,6 +196,40 @@ struct SafetensorsHeader: Sendable {
         let kind = String(cString: number.objCType)
         guard kind != "c", kind != "d", kind != "f" else { return nil }
         return value as? Int
+    }
+
+    /// The offset of a `,` followed (after whitespace) by `}` or `]` outside strings: JSON forbids
+    /// it and the Rust library rejects it, but Foundation's parser lets it through.
+    static func trailingCommaOffset(_ bytes: Data) -> Int? {
+        var inString = false
+        var escaped = false
+        var pendingComma: Int?
+        for (offset, byte) in bytes.enumerated() {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""):
+                inString = true
+                pendingComma = nil
+            case UInt8(ascii: ","):
+                pendingComma = offset
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                if let pendingComma { return pendingComma }
+            case 0x20, 0x09, 0x0A, 0x0D:
+                break
+            default:
+                pendingComma = nil
+            }
+        }
+        return nil
     }
 
     /// Whether the bytes begin like a PyTorch pickle (protocol 2-5) or a `torch.save` zip.

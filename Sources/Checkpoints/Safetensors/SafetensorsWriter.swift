@@ -33,7 +33,8 @@ public enum SafetensorsWriter {
         _ tensors: [String: Tensor], dtype: SafetensorsDType = .f32,
         metadata: [String: String] = pytorchMetadata
     ) throws -> Data {
-        let layout = try Layout(tensors: tensors, dtype: dtype, metadata: metadata, path: "<memory>")
+        let layout = try Layout(
+            tensors: tensors, dtype: dtype, metadata: metadata, path: "<memory>")
         var data = layout.prefix
         for name in layout.order { data.append(encodeScalars(tensors[name]!.scalars, as: dtype)) }
         return data
@@ -62,7 +63,10 @@ public enum SafetensorsWriter {
         var prefix: Data
         var order: [String]
 
-        init(tensors: [String: Tensor], dtype: SafetensorsDType, metadata: [String: String], path: String) throws {
+        init(
+            tensors: [String: Tensor], dtype: SafetensorsDType, metadata: [String: String],
+            path: String
+        ) throws {
             precondition(
                 SafetensorsDType.writable.contains(dtype),
                 "SafetensorsWriter: cannot store Float tensors as \(dtype.rawValue)")
@@ -73,7 +77,10 @@ public enum SafetensorsWriter {
             var members: [(String, JSONValue)] = []
             if !metadata.isEmpty {
                 members.append(
-                    ("__metadata__", .object(metadata.keys.sorted().map { ($0, .string(metadata[$0]!)) })))
+                    (
+                        "__metadata__",
+                        .object(metadata.keys.sorted().map { ($0, .string(metadata[$0]!)) })
+                    ))
             }
             var offset = 0
             let elementBytes = dtype.bitSize / 8
@@ -107,7 +114,8 @@ public enum SafetensorsWriter {
             var data = Data(count: scalars.count * 4)
             data.withUnsafeMutableBytes { out in
                 for (i, value) in scalars.enumerated() {
-                    out.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self)
+                    out.storeBytes(
+                        of: value.bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self)
                 }
             }
             return data
@@ -116,13 +124,16 @@ public enum SafetensorsWriter {
             let isBF16 = dtype == .bf16
             data.withUnsafeMutableBytes { out in
                 for (i, value) in scalars.enumerated() {
-                    let bits = isBF16 ? HalfPrecision.bf16Bits(from: value) : HalfPrecision.f16Bits(from: value)
+                    let bits =
+                        isBF16
+                        ? HalfPrecision.bf16Bits(from: value) : HalfPrecision.f16Bits(from: value)
                     out.storeBytes(of: bits.littleEndian, toByteOffset: 2 * i, as: UInt16.self)
                 }
             }
             return data
         default:
-            preconditionFailure("SafetensorsWriter: cannot store Float tensors as \(dtype.rawValue)")
+            preconditionFailure(
+                "SafetensorsWriter: cannot store Float tensors as \(dtype.rawValue)")
         }
     }
 }

@@ -30,7 +30,8 @@ enum AtomicWrite {
         }
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
             throw SafetensorsError.writeFailed(
-                path: url.path, reason: "cannot create \(temporary.lastPathComponent) in \(folder.path)")
+                path: url.path,
+                reason: "cannot create \(temporary.lastPathComponent) in \(folder.path)")
         }
         do {
             let handle = try FileHandle(forWritingTo: temporary)
@@ -116,7 +117,9 @@ enum AtomicWrite {
         guard result == 0 else {
             throw SafetensorsError.writeFailed(
                 path: destination.path,
-                reason: "rename from \(source.lastPathComponent) failed: \(String(cString: strerror(errno)))")
+                reason:
+                    "rename from \(source.lastPathComponent) failed: \(String(cString: strerror(errno)))"
+            )
         }
     }
 }
