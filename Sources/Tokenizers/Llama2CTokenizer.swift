@@ -199,7 +199,7 @@ public struct Llama2CTokenizer: Sendable {
     ///   - skipSpecialTokens: drop `<unk>` (0), BOS (1) and EOS (2) pieces from the output
     ///     (BOS still removes the next piece's leading space).
     /// - Returns: the text.
-    public func decode(_ ids: [Int], skipSpecialTokens: Bool = true) -> String {
+    public func decode(_ ids: [Int], skipSpecialTokens: Bool = false) -> String {
         var out: [UInt8] = []
         var previous = -1
         for id in ids {

@@ -21,6 +21,28 @@ extension Tokenizer {
             throw .unreadable(path: url.path, reason: "no such file or folder")
         }
         let file = isDirectory.boolValue ? url.appendingPathComponent("tokenizer.json") : url
+        if isDirectory.boolValue, !FileManager.default.fileExists(atPath: file.path) {
+            for other in ["tokenizer.model", "tokenizer.bin"]
+            where FileManager.default.fileExists(atPath: url.appendingPathComponent(other).path) {
+                throw .unsupported(path: url.appendingPathComponent(other).path,
+                    component: "tokenizer file \(other) without tokenizer.json",
+                    detail: other == "tokenizer.bin"
+                        ? "read llama2.c tokenizer.bin files with Llama2CTokenizer"
+                        : "SentencePiece .model files are not read; save a tokenizer.json "
+                            + "with transformers (AutoTokenizer.from_pretrained(...)"
+                            + ".save_pretrained(...))")
+            }
+        }
+        switch file.pathExtension {
+        case "bin":
+            throw .unsupported(path: file.path, component: "llama2.c tokenizer.bin",
+                detail: "read it with Llama2CTokenizer, or pass a tokenizer.json")
+        case "model":
+            throw .unsupported(path: file.path, component: "SentencePiece .model file",
+                detail: "save a tokenizer.json with transformers and pass that")
+        default:
+            break
+        }
         let folder = file.deletingLastPathComponent()
         let path = file.path
         let json = try Self.readJSON(file, required: true)!

@@ -24,8 +24,9 @@ import TestSupport
 
     @Test func decodingDropsTheSpaceAfterBOSAndReadsBytePieces() throws {
         let llama2 = try #require(Self.llama2)
-        #expect(llama2.decode([1, 15043, 3186]) == "Hello world")
-        #expect(llama2.decode(llama2.encode("爱 x\n", addBOS: true)) == "爱 x\n")
+        #expect(llama2.decode([1, 15043, 3186], skipSpecialTokens: true) == "Hello world")
+        #expect(llama2.decode([1, 15043, 3186]) == "\n<s>\nHello world")
+        #expect(llama2.decode(llama2.encode("爱 x\n"), skipSpecialTokens: true) == "爱 x\n")
         #expect(llama2.decode([15043, 3186]) == " Hello world")
     }
 

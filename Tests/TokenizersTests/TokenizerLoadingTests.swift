@@ -62,6 +62,24 @@ import TestSupport
             naming: "dropout")
     }
 
+    @Test func sentencePieceAndLlama2CFilesPointToTheRightReader() {
+        for url in [
+            Fixtures.shared("data/tokenizers/llama2"),
+            Fixtures.shared("data/models/stories260K/tok512.bin"),
+        ] {
+            do {
+                _ = try Tokenizer(contentsOf: url)
+                Issue.record("\(url.path) was accepted")
+            } catch {
+                guard case .unsupported(let path, _, _) = error else {
+                    Issue.record("expected .unsupported, got \(error)")
+                    continue
+                }
+                #expect(path.hasPrefix(url.path))
+            }
+        }
+    }
+
     @Test func missingFilesAndBrokenJSONAreClearErrors() throws {
         #expect(throws: TokenizerError.self) {
             try Tokenizer(contentsOf: URL(fileURLWithPath: "/nonexistent/tokenizer.json"))
