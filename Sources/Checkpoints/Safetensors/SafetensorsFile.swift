@@ -108,10 +108,15 @@ public struct SafetensorsFile: Sendable {
         case .f32:
             scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
                 raw.withUnsafeBytes { source in
-                    for i in 0..<count {
-                        let bits = source.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)
-                        buffer[i] = Float(bitPattern: UInt32(littleEndian: bits))
-                    }
+                    #if _endian(little)
+                        // Same bit layout: one copy from the mapping.
+                        UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
+                    #else
+                        for i in 0..<count {
+                            let bits = source.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)
+                            buffer[i] = Float(bitPattern: UInt32(littleEndian: bits))
+                        }
+                    #endif
                 }
                 initialized = count
             }
@@ -119,15 +124,7 @@ public struct SafetensorsFile: Sendable {
             let isBF16 = info.dtype == .bf16
             scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
                 raw.withUnsafeBytes { source in
-                    for i in 0..<count {
-                        let bits = UInt16(
-                            littleEndian: source.loadUnaligned(
-                                fromByteOffset: 2 * i, as: UInt16.self))
-                        buffer[i] =
-                            isBF16
-                            ? HalfPrecision.float(fromBF16: bits)
-                            : HalfPrecision.float(fromF16: bits)
-                    }
+                    Self.widen(source, count: count, isBF16: isBF16, into: buffer)
                 }
                 initialized = count
             }
@@ -137,6 +134,32 @@ public struct SafetensorsFile: Sendable {
                 supported: SafetensorsDType.allCases.filter(\.decodesToFloat).map(\.rawValue))
         }
         return Tensor(shape: info.shape, scalars: scalars)
+    }
+
+    /// Widens `count` little-endian 16-bit floats to `Float`.
+    private static func widen(
+        _ source: UnsafeRawBufferPointer, count: Int, isBF16: Bool,
+        into buffer: UnsafeMutableBufferPointer<Float>
+    ) {
+        let aligned = Int(bitPattern: source.baseAddress) % MemoryLayout<UInt16>.alignment == 0
+        #if _endian(little)
+            if aligned, count > 0 {
+                let halves = UnsafeBufferPointer(
+                    start: source.baseAddress!.assumingMemoryBound(to: UInt16.self), count: count)
+                if isBF16 {
+                    for i in 0..<count { buffer[i] = HalfPrecision.float(fromBF16: halves[i]) }
+                } else {
+                    for i in 0..<count { buffer[i] = HalfPrecision.float(fromF16: halves[i]) }
+                }
+                return
+            }
+        #endif
+        for i in 0..<count {
+            let bits = UInt16(
+                littleEndian: source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
+            buffer[i] =
+                isBF16 ? HalfPrecision.float(fromBF16: bits) : HalfPrecision.float(fromF16: bits)
+        }
     }
 
     /// Decodes every tensor to `Float`.

@@ -53,7 +53,15 @@ public enum SafetensorsWriter {
         try AtomicWrite.file(at: url) { handle in
             try handle.write(contentsOf: layout.prefix)
             for name in layout.order {
-                try handle.write(contentsOf: encodeScalars(tensors[name]!.scalars, as: dtype))
+                let scalars = tensors[name]!.scalars
+                #if _endian(little)
+                    if dtype == .f32 {
+                        // Same bit layout: write straight from the tensor's storage.
+                        try scalars.withUnsafeBytes { try handle.write(contentsOf: $0) }
+                        continue
+                    }
+                #endif
+                try handle.write(contentsOf: encodeScalars(scalars, as: dtype))
             }
         }
     }
@@ -111,14 +119,18 @@ public enum SafetensorsWriter {
     static func encodeScalars(_ scalars: [Float], as dtype: SafetensorsDType) -> Data {
         switch dtype {
         case .f32:
-            var data = Data(count: scalars.count * 4)
-            data.withUnsafeMutableBytes { out in
-                for (i, value) in scalars.enumerated() {
-                    out.storeBytes(
-                        of: value.bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self)
+            #if _endian(little)
+                return scalars.withUnsafeBytes { Data($0) }
+            #else
+                var data = Data(count: scalars.count * 4)
+                data.withUnsafeMutableBytes { out in
+                    for (i, value) in scalars.enumerated() {
+                        out.storeBytes(
+                            of: value.bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self)
+                    }
                 }
-            }
-            return data
+                return data
+            #endif
         case .bf16, .f16:
             var data = Data(count: scalars.count * 2)
             let isBF16 = dtype == .bf16
