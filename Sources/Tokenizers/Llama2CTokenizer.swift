@@ -62,13 +62,15 @@ public struct Llama2CTokenizer: Sendable {
         var offset = 4
         while offset < bytes.count {
             guard offset + 8 <= bytes.count else {
-                throw .malformed(path: url.path,
+                throw .malformed(
+                    path: url.path,
                     reason: "record \(pieces.count) is truncated at byte \(offset)")
             }
             let score = Float(bitPattern: u32(offset))
             let length = Int(Int32(bitPattern: u32(offset + 4)))
             guard length >= 0, offset + 8 + length <= bytes.count else {
-                throw .malformed(path: url.path,
+                throw .malformed(
+                    path: url.path,
                     reason: "record \(pieces.count) has an invalid length \(length)")
             }
             pieces.append(Array(bytes[(offset + 8)..<(offset + 8 + length)]))
@@ -76,11 +78,13 @@ public struct Llama2CTokenizer: Sendable {
             offset += 8 + length
         }
         if let vocabularySize, vocabularySize != pieces.count {
-            throw .malformed(path: url.path,
+            throw .malformed(
+                path: url.path,
                 reason: "it holds \(pieces.count) pieces, but the model expects \(vocabularySize)")
         }
         guard pieces.count > 258 else {
-            throw .malformed(path: url.path,
+            throw .malformed(
+                path: url.path,
                 reason: "only \(pieces.count) pieces; ids 3…258 must be the byte pieces")
         }
         var ids: [ByteKey: Int32] = [:]

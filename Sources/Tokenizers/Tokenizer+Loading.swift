@@ -24,7 +24,8 @@ extension Tokenizer {
         if isDirectory.boolValue, !FileManager.default.fileExists(atPath: file.path) {
             for other in ["tokenizer.model", "tokenizer.bin"]
             where FileManager.default.fileExists(atPath: url.appendingPathComponent(other).path) {
-                throw .unsupported(path: url.appendingPathComponent(other).path,
+                throw .unsupported(
+                    path: url.appendingPathComponent(other).path,
                     component: "tokenizer file \(other) without tokenizer.json",
                     detail: other == "tokenizer.bin"
                         ? "read llama2.c tokenizer.bin files with Llama2CTokenizer"
@@ -35,10 +36,12 @@ extension Tokenizer {
         }
         switch file.pathExtension {
         case "bin":
-            throw .unsupported(path: file.path, component: "llama2.c tokenizer.bin",
+            throw .unsupported(
+                path: file.path, component: "llama2.c tokenizer.bin",
                 detail: "read it with Llama2CTokenizer, or pass a tokenizer.json")
         case "model":
-            throw .unsupported(path: file.path, component: "SentencePiece .model file",
+            throw .unsupported(
+                path: file.path, component: "SentencePiece .model file",
                 detail: "save a tokenizer.json with transformers and pass that")
         default:
             break
@@ -49,7 +52,8 @@ extension Tokenizer {
         let config = try Self.readJSON(folder.appendingPathComponent("tokenizer_config.json"))
         let specialMap = try Self.readJSON(
             folder.appendingPathComponent("special_tokens_map.json"))
-        try self.init(json: json, path: path, config: config, specialTokensMap: specialMap,
+        try self.init(
+            json: json, path: path, config: config, specialTokensMap: specialMap,
             url: file)
     }
 
@@ -79,18 +83,21 @@ extension Tokenizer {
         }
         let modelType = modelJSON["type"]?.string ?? "BPE"
         guard modelType == "BPE" else {
-            throw .unsupported(path: path, component: "model \(modelType)",
+            throw .unsupported(
+                path: path, component: "model \(modelType)",
                 detail: "only BPE models are implemented")
         }
         if let dropout = modelJSON["dropout"], !dropout.isNull,
             case .number(let p) = dropout, p != 0
         {
-            throw .unsupported(path: path, component: "BPE dropout \(p)",
+            throw .unsupported(
+                path: path, component: "BPE dropout \(p)",
                 detail: "dropout makes encoding random; only null or 0 is implemented")
         }
         for option in ["continuing_subword_prefix", "end_of_word_suffix"] {
             if let value = modelJSON[option]?.bytes, !value.isEmpty {
-                throw .unsupported(path: path, component: "BPE \(option)",
+                throw .unsupported(
+                    path: path, component: "BPE \(option)",
                     detail: "\"\(String(decoding: value, as: UTF8.self))\" is not implemented")
             }
         }
@@ -101,8 +108,10 @@ extension Tokenizer {
         vocabulary.reserveCapacity(vocabPairs.count)
         for pair in vocabPairs {
             guard let id = pair.value.int, id >= 0, id < Int(Int32.max) else {
-                throw .malformed(path: path, reason: "vocabulary id of "
-                    + "\"\(String(decoding: pair.key, as: UTF8.self))\" is not an integer")
+                throw .malformed(
+                    path: path,
+                    reason: "vocabulary id of "
+                        + "\"\(String(decoding: pair.key, as: UTF8.self))\" is not an integer")
             }
             vocabulary[ByteKey(pair.key)] = Int32(id)
         }
@@ -117,8 +126,10 @@ extension Tokenizer {
             {
                 merges.append((Array(line[..<space]), Array(line[(space + 1)...])))
             } else {
-                throw .malformed(path: path, reason: "merge \(index) is neither [\"a\", \"b\"] "
-                    + "nor \"a b\"")
+                throw .malformed(
+                    path: path,
+                    reason: "merge \(index) is neither [\"a\", \"b\"] "
+                        + "nor \"a b\"")
             }
         }
 
@@ -131,8 +142,10 @@ extension Tokenizer {
         if case .sequence(let steps)? = preTokenizer,
             steps.dropLast().contains(where: { $0.isByteLevel })
         {
-            throw .unsupported(path: path, component: "pre-tokenizer Sequence with ByteLevel "
-                + "before other steps", detail: "ByteLevel must be the last step")
+            throw .unsupported(
+                path: path,
+                component: "pre-tokenizer Sequence with ByteLevel "
+                    + "before other steps", detail: "ByteLevel must be the last step")
         }
         let decoder: TokenDecoder? =
             try json["decoder"].flatMap { $0.isNull ? nil : $0 }
@@ -192,14 +205,16 @@ extension Tokenizer {
             var rebuilt = TemplateProcessing.none
             if addBOS ?? false {
                 guard let bosId else {
-                    throw .invalid(path: configPath,
+                    throw .invalid(
+                        path: configPath,
                         reason: "add_bos_token is true but bos_token is missing or unknown")
                 }
                 rebuilt.prefix = [bosId]
             }
             if addEOS ?? false {
                 guard let eosId else {
-                    throw .invalid(path: configPath,
+                    throw .invalid(
+                        path: configPath,
                         reason: "add_eos_token is true but eos_token is missing or unknown")
                 }
                 rebuilt.suffix = [eosId]

@@ -103,7 +103,9 @@ public final class Tokenizer: Sendable {
 
         let maxAdded = addedTokens.map { Int($0.id) }.max() ?? -1
         var table = model.pieces
-        if maxAdded >= table.count { table += Array(repeating: nil, count: maxAdded + 1 - table.count) }
+        if maxAdded >= table.count {
+            table += Array(repeating: nil, count: maxAdded + 1 - table.count)
+        }
         var special = [Bool](repeating: false, count: table.count)
         var ids: [ByteKey: Int32] = [:]
         let specialContents = Set(addedTokens.filter(\.special).map { ByteKey($0.content) })

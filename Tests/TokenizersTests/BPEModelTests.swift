@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tokenizers
 
 /// `BPEModel` on tiny vocabularies, with the Rust library's own unit-test expectations.
@@ -8,7 +9,9 @@ import Testing
         fuse: Bool = false, byteFallback: Bool = false
     ) throws -> BPEModel {
         var vocabulary: [ByteKey: Int32] = [:]
-        for (id, piece) in pieces.enumerated() { vocabulary[ByteKey(Array(piece.utf8))] = Int32(id) }
+        for (id, piece) in pieces.enumerated() {
+            vocabulary[ByteKey(Array(piece.utf8))] = Int32(id)
+        }
         return try BPEModel(
             vocabulary: vocabulary,
             merges: merges.map { (Array($0.0.utf8), Array($0.1.utf8)) },
@@ -32,7 +35,8 @@ import Testing
     }
 
     @Test func byteFallbackUsesByteHexPieces() throws {
-        let m = try model(["<unk>", "<0x61>", "<0xC3>", "<0xA9>"], unknown: "<unk>", byteFallback: true)
+        let m = try model(
+            ["<unk>", "<0x61>", "<0xC3>", "<0xA9>"], unknown: "<unk>", byteFallback: true)
         #expect(encode(m, "a") == [1])
         #expect(encode(m, "é") == [2, 3])
         #expect(encode(m, "c") == [0])
@@ -40,10 +44,14 @@ import Testing
 
     @Test func mergesApplyByRankNotByVocabularyOrder() throws {
         // "unrelated" from the Rust library's test: all merges lead to the whole word.
-        let pieces = ["u", "n", "r", "e", "l", "a", "t", "d", "re", "at", "ed", "un", "ated",
-            "rel", "related", "unrelated"]
-        let merges = [("r", "e"), ("a", "t"), ("e", "d"), ("u", "n"), ("at", "ed"), ("re", "l"),
-            ("rel", "ated"), ("un", "related")]
+        let pieces = [
+            "u", "n", "r", "e", "l", "a", "t", "d", "re", "at", "ed", "un", "ated",
+            "rel", "related", "unrelated",
+        ]
+        let merges = [
+            ("r", "e"), ("a", "t"), ("e", "d"), ("u", "n"), ("at", "ed"), ("re", "l"),
+            ("rel", "ated"), ("un", "related"),
+        ]
         #expect(encode(try model(pieces, merges: merges), "unrelated") == [15])
         // Rank decides between overlapping pairs: "aaa" with a+a merges the leftmost pair.
         #expect(encode(try model(["a", "aa"], merges: [("a", "a")]), "aaa") == [1, 0])

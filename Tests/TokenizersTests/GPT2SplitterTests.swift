@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Tokenizers
 
 /// The hand-written GPT-2 split on the README's worked examples.

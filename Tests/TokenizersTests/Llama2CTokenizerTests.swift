@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Tokenizers
 
 /// llama2.c `tokenizer.bin` files: the check values of `../shared/data/README.md`, and

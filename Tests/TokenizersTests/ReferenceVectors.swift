@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+
 @testable import Tokenizers
 
 /// The Rust library's reference vectors in `../shared/reference/tokenizers`, and the three

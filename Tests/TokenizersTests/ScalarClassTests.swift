@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Tokenizers
 
 /// The GPT-2 regex classes against what the Rust library's Oniguruma gives for every scalar.
@@ -31,11 +32,14 @@ import TestSupport
             for value in run.start..<end where !(0xD800...0xDFFF).contains(value) {
                 let ours = ScalarClass.of(value).rawValue
                 if ours != run.cls {
-                    mismatches.append("U+\(String(value, radix: 16, uppercase: true)): ours \(ours), Rust \(run.cls)")
+                    mismatches.append(
+                        "U+\(String(value, radix: 16, uppercase: true)): ours \(ours), Rust \(run.cls)"
+                    )
                 }
             }
         }
-        #expect(mismatches.isEmpty, "\(mismatches.count) scalars differ, e.g. \(mismatches.prefix(10))")
+        #expect(
+            mismatches.isEmpty, "\(mismatches.count) scalars differ, e.g. \(mismatches.prefix(10))")
     }
 
     @Test func unicode17LettersAreNotLettersYet() {

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Tokenizers
 
 /// Loading: configuration files, special-token ids, the published checks, and clear errors for
@@ -9,8 +10,10 @@ import TestSupport
     /// Writes a tiny tokenizer.json with one extra top-level field and loads it.
     func load(_ extra: String, model: String? = nil) throws -> Tokenizer {
         let folder = try Fixtures.temporaryDirectory("fmn-tokenizer")
-        let modelJSON = model ?? #"{"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2}, "merges": ["a b"]}"#
-        let json = #"{"version": "1.0", "added_tokens": [], "model": "# + modelJSON
+        let modelJSON =
+            model ?? #"{"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2}, "merges": ["a b"]}"#
+        let json =
+            #"{"version": "1.0", "added_tokens": [], "model": "# + modelJSON
             + (extra.isEmpty ? "" : ", " + extra) + "}"
         let url = folder.appendingPathComponent("tokenizer.json")
         try Data(json.utf8).write(to: url)
@@ -43,8 +46,10 @@ import TestSupport
 
     @Test func unsupportedComponentsAreRefusedByName() {
         expectUnsupported(#""normalizer": {"type": "NFC"}"#, naming: "normalizer NFC")
-        expectUnsupported(#""pre_tokenizer": {"type": "Whitespace"}"#, naming: "pre-tokenizer Whitespace")
-        expectUnsupported(#""decoder": {"type": "WordPiece", "prefix": "@@"}"#, naming: "decoder WordPiece")
+        expectUnsupported(
+            #""pre_tokenizer": {"type": "Whitespace"}"#, naming: "pre-tokenizer Whitespace")
+        expectUnsupported(
+            #""decoder": {"type": "WordPiece", "prefix": "@@"}"#, naming: "decoder WordPiece")
         expectUnsupported(
             #""post_processor": {"type": "RobertaProcessing", "sep": ["</s>", 2], "cls": ["<s>", 0]}"#,
             naming: "post-processor RobertaProcessing")
@@ -128,7 +133,8 @@ import TestSupport
         let source = Fixtures.shared("data/models/stories260K-hf/tokenizer.json")
         try FileManager.default.copyItem(
             at: source, to: folder.appendingPathComponent("tokenizer.json"))
-        let config = #"{"bos_token": "<s>", "eos_token": "</s>", "add_bos_token": false, "add_eos_token": true}"#
+        let config =
+            #"{"bos_token": "<s>", "eos_token": "</s>", "add_bos_token": false, "add_eos_token": true}"#
         try Data(config.utf8).write(to: folder.appendingPathComponent("tokenizer_config.json"))
         let tokenizer = try Tokenizer(contentsOf: folder)
         #expect(!tokenizer.addsBOS && tokenizer.addsEOS)

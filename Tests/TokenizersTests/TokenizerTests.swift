@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Tokenizers
 
 /// Every vector of `../shared/reference/tokenizers`: ids (with and without special tokens),
@@ -38,7 +39,9 @@ import TestSupport
                 failures.append("\(vector.id): ids_no_special \(plain) != \(vector.idsNoSpecial)")
             }
         }
-        #expect(failures.isEmpty, "\(failures.count) mismatches:\n\(failures.prefix(20).joined(separator: "\n"))")
+        #expect(
+            failures.isEmpty,
+            "\(failures.count) mismatches:\n\(failures.prefix(20).joined(separator: "\n"))")
     }
 
     @Test(arguments: tokenizerNames)
@@ -48,13 +51,15 @@ import TestSupport
         for vector in ReferenceVectors.vectors where vector.tokenizer == name {
             let skipped = Array(tokenizer.decode(vector.ids, skipSpecialTokens: true).utf8)
             if skipped != vector.decoded {
-                failures.append("\(vector.id): decoded \(ReferenceVectors.show(skipped)) != "
-                    + ReferenceVectors.show(vector.decoded))
+                failures.append(
+                    "\(vector.id): decoded \(ReferenceVectors.show(skipped)) != "
+                        + ReferenceVectors.show(vector.decoded))
             }
             let kept = Array(tokenizer.decode(vector.ids, skipSpecialTokens: false).utf8)
             if kept != vector.decodedWithSpecial {
-                failures.append("\(vector.id): decoded_with_special \(ReferenceVectors.show(kept))"
-                    + " != \(ReferenceVectors.show(vector.decodedWithSpecial))")
+                failures.append(
+                    "\(vector.id): decoded_with_special \(ReferenceVectors.show(kept))"
+                        + " != \(ReferenceVectors.show(vector.decodedWithSpecial))")
             }
             if let perToken = vector.decodedPerToken {
                 let ours = vector.ids.map { Array(tokenizer.decode([$0]).utf8) }
@@ -63,7 +68,9 @@ import TestSupport
                 }
             }
         }
-        #expect(failures.isEmpty, "\(failures.count) mismatches:\n\(failures.prefix(20).joined(separator: "\n"))")
+        #expect(
+            failures.isEmpty,
+            "\(failures.count) mismatches:\n\(failures.prefix(20).joined(separator: "\n"))")
     }
 
     @Test func decodesEveryDecodeVectorExactly() throws {
@@ -73,9 +80,10 @@ import TestSupport
             let skipped = Array(tokenizer.decode(vector.ids, skipSpecialTokens: true).utf8)
             let kept = Array(tokenizer.decode(vector.ids, skipSpecialTokens: false).utf8)
             if skipped != vector.decoded || kept != vector.decodedWithSpecial {
-                failures.append("\(vector.id): \(ReferenceVectors.show(skipped)) / "
-                    + "\(ReferenceVectors.show(kept)) != \(ReferenceVectors.show(vector.decoded)) / "
-                    + ReferenceVectors.show(vector.decodedWithSpecial))
+                failures.append(
+                    "\(vector.id): \(ReferenceVectors.show(skipped)) / "
+                        + "\(ReferenceVectors.show(kept)) != \(ReferenceVectors.show(vector.decoded)) / "
+                        + ReferenceVectors.show(vector.decodedWithSpecial))
             }
         }
         #expect(ReferenceVectors.decodeVectors.count == 28)

@@ -233,7 +233,8 @@ private struct JSONParser {
         // Fast path: copy runs without escapes.
         while true {
             var end = position
-            while end < data.count, data[end] != UInt8(ascii: "\""), data[end] != UInt8(ascii: "\\") {
+            while end < data.count, data[end] != UInt8(ascii: "\""), data[end] != UInt8(ascii: "\\")
+            {
                 end += 1
             }
             out.append(contentsOf: data[position..<end])

@@ -57,16 +57,22 @@ final class BPEModel: Sendable {
         var rankToNewId = [Int32](repeating: -1, count: merges.count)
         for (rank, merge) in merges.enumerated() {
             guard let a = vocabulary[ByteKey(merge.0)] else {
-                throw .invalid(path: path, reason: "merge \(rank) names \(Self.show(merge.0)), "
-                    + "which is not in the vocabulary")
+                throw .invalid(
+                    path: path,
+                    reason: "merge \(rank) names \(Self.show(merge.0)), "
+                        + "which is not in the vocabulary")
             }
             guard let b = vocabulary[ByteKey(merge.1)] else {
-                throw .invalid(path: path, reason: "merge \(rank) names \(Self.show(merge.1)), "
-                    + "which is not in the vocabulary")
+                throw .invalid(
+                    path: path,
+                    reason: "merge \(rank) names \(Self.show(merge.1)), "
+                        + "which is not in the vocabulary")
             }
             guard let merged = vocabulary[ByteKey(merge.0 + merge.1)] else {
-                throw .invalid(path: path, reason: "merge \(rank) makes "
-                    + "\(Self.show(merge.0 + merge.1)), which is not in the vocabulary")
+                throw .invalid(
+                    path: path,
+                    reason: "merge \(rank) makes "
+                        + "\(Self.show(merge.0 + merge.1)), which is not in the vocabulary")
             }
             table.insert(a, b, rank: Int32(rank), newId: merged)
             rankToNewId[rank] = merged
@@ -77,8 +83,10 @@ final class BPEModel: Sendable {
 
         if let unknownPiece {
             guard let id = vocabulary[ByteKey(unknownPiece)] else {
-                throw .invalid(path: path, reason: "the unknown piece \(Self.show(unknownPiece)) "
-                    + "is not in the model vocabulary")
+                throw .invalid(
+                    path: path,
+                    reason: "the unknown piece \(Self.show(unknownPiece)) "
+                        + "is not in the model vocabulary")
             }
             unknownId = id
         } else {
@@ -91,7 +99,8 @@ final class BPEModel: Sendable {
 
         let hex = Array("0123456789ABCDEF".utf8)
         byteFallbackIds = (0..<256).map { b in
-            let name: [UInt8] = Array("<0x".utf8) + [hex[b >> 4], hex[b & 15]] + [UInt8(ascii: ">")]
+            let name: [UInt8] =
+                Array("<0x".utf8) + [hex[b >> 4], hex[b & 15]] + [UInt8(ascii: ">")]
             return vocabulary[ByteKey(name)] ?? -1
         }
         byteLevelIds = (0..<256).map { b in
@@ -106,7 +115,11 @@ final class BPEModel: Sendable {
             guard scalarsOfKey.count == 1, let scalar = scalarsOfKey.first,
                 Array(String(scalar).utf8) == bytes
             else { continue }
-            if scalar.value < 128 { ascii[Int(scalar.value)] = id } else { scalars[scalar.value] = id }
+            if scalar.value < 128 {
+                ascii[Int(scalar.value)] = id
+            } else {
+                scalars[scalar.value] = id
+            }
         }
         asciiIds = ascii
         scalarIds = scalars
@@ -122,7 +135,9 @@ final class BPEModel: Sendable {
     /// Encodes one word (a pre-tokenized piece) and appends its ids to `output`.
     ///
     /// - Parameter word: the piece's bytes: UTF-8 text, or raw bytes in byte-level mode.
-    func encode(_ word: UnsafeBufferPointer<UInt8>, scratch: inout BPEScratch, into output: inout [Int32]) {
+    func encode(
+        _ word: UnsafeBufferPointer<UInt8>, scratch: inout BPEScratch, into output: inout [Int32]
+    ) {
         if word.isEmpty { return }
         if ignoreMerges, let id = wholeWordId(word) {
             output.append(id)
@@ -223,46 +238,46 @@ final class BPEModel: Sendable {
         }
         scratch.prepare(n)
         scratch.symbols.withUnsafeMutableBufferPointer { c in
-        scratch.next.withUnsafeMutableBufferPointer { next in
-        scratch.prev.withUnsafeMutableBufferPointer { prev in
-        scratch.heap.withUnsafeMutableBufferPointer { heapStorage in
-            var heap = MinHeap(storage: heapStorage)
-            for i in 0..<(n - 1) {
-                if let m = merges.lookup(c[i], c[i + 1]) {
-                    heap.pushUnordered((m >> 32) << 32 | UInt64(i))
+            scratch.next.withUnsafeMutableBufferPointer { next in
+                scratch.prev.withUnsafeMutableBufferPointer { prev in
+                    scratch.heap.withUnsafeMutableBufferPointer { heapStorage in
+                        var heap = MinHeap(storage: heapStorage)
+                        for i in 0..<(n - 1) {
+                            if let m = merges.lookup(c[i], c[i + 1]) {
+                                heap.pushUnordered((m >> 32) << 32 | UInt64(i))
+                            }
+                        }
+                        heap.heapify()
+                        while let top = heap.pop() {
+                            let rank = Int(top >> 32)
+                            let pos = Int(top & 0xFFFF_FFFF)
+                            if prev[pos] == -2 { continue }  // removed
+                            let nx = Int(next[pos])
+                            if nx < 0 { continue }
+                            guard let m = merges.lookup(c[pos], c[nx]),
+                                Int32(truncatingIfNeeded: m) == rankToNewId[rank]
+                            else { continue }
+                            c[pos] = Int32(truncatingIfNeeded: m)
+                            let after = next[nx]
+                            next[pos] = after
+                            prev[nx] = -2
+                            if after >= 0 { prev[Int(after)] = Int32(pos) }
+                            let before = prev[pos]
+                            if before >= 0, let m2 = merges.lookup(c[Int(before)], c[pos]) {
+                                heap.push((m2 >> 32) << 32 | UInt64(before))
+                            }
+                            if after >= 0, let m3 = merges.lookup(c[pos], c[Int(after)]) {
+                                heap.push((m3 >> 32) << 32 | UInt64(pos))
+                            }
+                        }
+                        var i = 0
+                        while i >= 0 {
+                            output.append(c[i])
+                            i = Int(next[i])
+                        }
+                    }
                 }
             }
-            heap.heapify()
-            while let top = heap.pop() {
-                let rank = Int(top >> 32)
-                let pos = Int(top & 0xFFFF_FFFF)
-                if prev[pos] == -2 { continue }  // removed
-                let nx = Int(next[pos])
-                if nx < 0 { continue }
-                guard let m = merges.lookup(c[pos], c[nx]),
-                    Int32(truncatingIfNeeded: m) == rankToNewId[rank]
-                else { continue }
-                c[pos] = Int32(truncatingIfNeeded: m)
-                let after = next[nx]
-                next[pos] = after
-                prev[nx] = -2
-                if after >= 0 { prev[Int(after)] = Int32(pos) }
-                let before = prev[pos]
-                if before >= 0, let m2 = merges.lookup(c[Int(before)], c[pos]) {
-                    heap.push((m2 >> 32) << 32 | UInt64(before))
-                }
-                if after >= 0, let m3 = merges.lookup(c[pos], c[Int(after)]) {
-                    heap.push((m3 >> 32) << 32 | UInt64(pos))
-                }
-            }
-            var i = 0
-            while i >= 0 {
-                output.append(c[i])
-                i = Int(next[i])
-            }
-        }
-        }
-        }
         }
     }
 }

@@ -12,7 +12,8 @@ enum ByteLevelTable {
         var table = [Unicode.Scalar](repeating: "\0", count: 256)
         var n: UInt32 = 0
         for b in 0..<256 {
-            let selfStanding = (0x21...0x7E).contains(b) || (0xA1...0xAC).contains(b)
+            let selfStanding =
+                (0x21...0x7E).contains(b) || (0xA1...0xAC).contains(b)
                 || (0xAE...0xFF).contains(b)
             if selfStanding {
                 table[b] = Unicode.Scalar(UInt8(b))

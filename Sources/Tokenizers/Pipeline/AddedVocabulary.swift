@@ -116,7 +116,8 @@ struct AddedVocabulary: Sendable {
     }
 
     /// The scalar that ends just before byte offset `end` of valid UTF-8.
-    static func scalar(_ b: UnsafeBufferPointer<UInt8>, endingAt end: Int) -> (Unicode.Scalar, Int) {
+    static func scalar(_ b: UnsafeBufferPointer<UInt8>, endingAt end: Int) -> (Unicode.Scalar, Int)
+    {
         var start = end - 1
         while start > 0, b[start] & 0xC0 == 0x80 { start -= 1 }
         let (value, _) = GPT2Splitter.decode(b, start)

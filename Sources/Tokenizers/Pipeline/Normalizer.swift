@@ -73,7 +73,8 @@ indirect enum Normalizer: Sendable {
             for item in items { steps.append(try parse(item, path: path)) }
             return .sequence(steps)
         default:
-            throw .unsupported(path: path, component: "normalizer \(type)",
+            throw .unsupported(
+                path: path, component: "normalizer \(type)",
                 detail: "only Prepend, Replace (string pattern) and Sequence are implemented")
         }
     }
@@ -89,7 +90,8 @@ indirect enum Normalizer: Sendable {
             return (pattern, content)
         }
         if patternObject["Regex"] != nil {
-            throw .unsupported(path: path, component: "\(component) Replace with a Regex pattern",
+            throw .unsupported(
+                path: path, component: "\(component) Replace with a Regex pattern",
                 detail: "only literal String patterns are implemented")
         }
         throw .malformed(path: path, reason: "\(component) Replace has an empty or unknown pattern")

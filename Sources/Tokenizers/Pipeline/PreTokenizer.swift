@@ -54,7 +54,8 @@ indirect enum PreTokenizer: Sendable {
             bytes.withUnsafeBufferPointer { buffer in
                 if useRegex {
                     GPT2Splitter.split(buffer) { start, end in
-                        body(UnsafeBufferPointer(rebasing: buffer[start..<end]),
+                        body(
+                            UnsafeBufferPointer(rebasing: buffer[start..<end]),
                             atInputStart && start == 0)
                     }
                 } else {
@@ -64,7 +65,8 @@ indirect enum PreTokenizer: Sendable {
         case .gpt2Split:
             text.withUnsafeBufferPointer { buffer in
                 GPT2Splitter.split(buffer) { start, end in
-                    body(UnsafeBufferPointer(rebasing: buffer[start..<end]),
+                    body(
+                        UnsafeBufferPointer(rebasing: buffer[start..<end]),
                         atInputStart && start == 0)
                 }
             }
@@ -91,7 +93,8 @@ indirect enum PreTokenizer: Sendable {
                     if i > start, buffer[i] == replacement[0],
                         replacement.indices.allSatisfy({ buffer[i + $0] == replacement[$0] })
                     {
-                        body(UnsafeBufferPointer(rebasing: buffer[start..<i]),
+                        body(
+                            UnsafeBufferPointer(rebasing: buffer[start..<i]),
                             atInputStart && start == 0)
                         start = i
                         i += m
@@ -100,7 +103,8 @@ indirect enum PreTokenizer: Sendable {
                     i += 1
                 }
                 if start < buffer.count {
-                    body(UnsafeBufferPointer(rebasing: buffer[start...]), atInputStart && start == 0)
+                    body(
+                        UnsafeBufferPointer(rebasing: buffer[start...]), atInputStart && start == 0)
                 }
             }
         case .digits(let individual):
@@ -113,14 +117,17 @@ indirect enum PreTokenizer: Sendable {
                     let isDigit = ScalarClass.of(value) == .number
                     if isDigit && individual {
                         if i > start {
-                            body(UnsafeBufferPointer(rebasing: buffer[start..<i]),
+                            body(
+                                UnsafeBufferPointer(rebasing: buffer[start..<i]),
                                 atInputStart && start == 0)
                         }
-                        body(UnsafeBufferPointer(rebasing: buffer[i..<(i + length)]),
+                        body(
+                            UnsafeBufferPointer(rebasing: buffer[i..<(i + length)]),
                             atInputStart && i == 0)
                         start = i + length
                     } else if i > start && isDigit != inDigits {
-                        body(UnsafeBufferPointer(rebasing: buffer[start..<i]),
+                        body(
+                            UnsafeBufferPointer(rebasing: buffer[start..<i]),
                             atInputStart && start == 0)
                         start = i
                     }
@@ -128,7 +135,8 @@ indirect enum PreTokenizer: Sendable {
                     i += length
                 }
                 if start < buffer.count {
-                    body(UnsafeBufferPointer(rebasing: buffer[start...]), atInputStart && start == 0)
+                    body(
+                        UnsafeBufferPointer(rebasing: buffer[start...]), atInputStart && start == 0)
                 }
             }
         case .sequence(let steps):
@@ -174,10 +182,12 @@ indirect enum PreTokenizer: Sendable {
             case "never": scheme = .never
             case nil: scheme = (json["add_prefix_space"]?.bool ?? true) ? .always : .never
             case let other?:
-                throw .unsupported(path: path, component: "Metaspace prepend_scheme \(other)",
+                throw .unsupported(
+                    path: path, component: "Metaspace prepend_scheme \(other)",
                     detail: "expected always, first or never")
             }
-            return .metaspace(replacement: replacement, prependScheme: scheme,
+            return .metaspace(
+                replacement: replacement, prependScheme: scheme,
                 split: json["split"]?.bool ?? true)
         case "Digits":
             return .digits(individual: json["individual_digits"]?.bool ?? false)
@@ -186,7 +196,8 @@ indirect enum PreTokenizer: Sendable {
             let behavior = json["behavior"]?.string ?? ""
             let invert = json["invert"]?.bool ?? false
             if pattern == gpt2Pattern, behavior == "Isolated", !invert { return .gpt2Split }
-            throw .unsupported(path: path, component: "pre-tokenizer Split",
+            throw .unsupported(
+                path: path, component: "pre-tokenizer Split",
                 detail: "only GPT-2's regex with behavior Isolated is implemented, not "
                     + "\(pattern ?? "(no pattern)") with \(behavior)")
         case "Sequence":
@@ -196,12 +207,14 @@ indirect enum PreTokenizer: Sendable {
             var steps: [PreTokenizer] = []
             for item in items { steps.append(try parse(item, path: path)) }
             if steps.isEmpty {
-                throw .unsupported(path: path, component: "empty pre-tokenizer Sequence",
+                throw .unsupported(
+                    path: path, component: "empty pre-tokenizer Sequence",
                     detail: "a Sequence needs at least one step")
             }
             return .sequence(steps)
         default:
-            throw .unsupported(path: path, component: "pre-tokenizer \(type)",
+            throw .unsupported(
+                path: path, component: "pre-tokenizer \(type)",
                 detail: "only ByteLevel, Metaspace, Digits, Split (GPT-2 regex) and Sequence "
                     + "are implemented")
         }

@@ -15,7 +15,8 @@ struct TemplateProcessing: Sendable, Equatable {
     static let none = TemplateProcessing(prefix: [], suffix: [])
 
     /// Reads a `post_processor` object (or `null`).
-    static func parse(_ json: JSONValue?, path: String) throws(TokenizerError) -> TemplateProcessing {
+    static func parse(_ json: JSONValue?, path: String) throws(TokenizerError) -> TemplateProcessing
+    {
         guard let json, !json.isNull else { return .none }
         let type = json["type"]?.string ?? "(no type)"
         switch type {
@@ -42,14 +43,16 @@ struct TemplateProcessing: Sendable, Equatable {
             for piece in single {
                 if let special = piece["SpecialToken"] {
                     guard let name = special["id"]?.bytes, let ids = specialIds[name] else {
-                        throw .malformed(path: path,
+                        throw .malformed(
+                            path: path,
                             reason: "TemplateProcessing names a special token missing from "
                                 + "special_tokens")
                     }
                     if seenSequence { result.suffix += ids } else { result.prefix += ids }
                 } else if let sequence = piece["Sequence"] {
                     guard sequence["id"]?.string == "A", !seenSequence else {
-                        throw .unsupported(path: path, component: "TemplateProcessing single",
+                        throw .unsupported(
+                            path: path, component: "TemplateProcessing single",
                             detail: "the single template must hold $A exactly once")
                     }
                     seenSequence = true
@@ -59,7 +62,8 @@ struct TemplateProcessing: Sendable, Equatable {
             }
             return result
         default:
-            throw .unsupported(path: path, component: "post-processor \(type)",
+            throw .unsupported(
+                path: path, component: "post-processor \(type)",
                 detail: "only TemplateProcessing, ByteLevel and Sequence are implemented")
         }
     }

@@ -155,7 +155,8 @@ indirect enum TokenDecoder: Sendable {
             for item in items { steps.append(try parse(item, path: path)) }
             return .sequence(steps)
         default:
-            throw .unsupported(path: path, component: "decoder \(type)",
+            throw .unsupported(
+                path: path, component: "decoder \(type)",
                 detail: "only ByteLevel, Replace, ByteFallback, Fuse, Strip, Metaspace and "
                     + "Sequence are implemented")
         }
