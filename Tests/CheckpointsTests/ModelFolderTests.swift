@@ -39,6 +39,15 @@ import Testing
         }
     }
 
+    @Test func readsTheTiedParityFolder() throws {
+        let folder = try ModelFolder(url: Fixtures.shared("reference/parity/tied"))
+        let weights = try folder.weights()
+        #expect(
+            weights.tensorNames
+                == CheckpointNaming.modelTensorNames(layers: 2, tiedEmbeddings: true))
+        #expect(try folder.configurationObject()["tie_word_embeddings"] as? Bool == true)
+    }
+
     @Test func writeRoundTripCopiesConfigurationAndTokenizer() throws {
         let source = try ModelFolder(url: stories)
         let tensors = try source.loadTensors()

@@ -132,8 +132,9 @@ public enum SafetensorsError: Error, CustomStringConvertible, Equatable, Sendabl
                 + "\(expected) bytes but data_offsets span \(actual); the header lies about the "
                 + "tensor. Write the file again."
         case .missingTensor(let path, let tensor):
-            return "\(path): no tensor named '\(tensor)'. Check the checkpoint matches the "
-                + "architecture (list the names with `safetensors` or `fmn`)."
+            return "\(path): no tensor named '\(tensor)'. Check that the checkpoint was saved "
+                + "from a model of the expected architecture and size, with Hugging Face names "
+                + "(e.g. `safetensors.safe_open(path, \"pt\").keys()` lists what it holds)."
         case .unsupportedDType(let path, let tensor, let dtype, let supported):
             return "\(path): tensor '\(tensor)' has dtype \(dtype), which cannot be read here "
                 + "(supported: \(supported.joined(separator: ", "))). Convert the checkpoint, "
