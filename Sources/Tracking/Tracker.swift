@@ -28,8 +28,9 @@ public final class Tracker {
     /// The git side.
     public let checkpoints: CheckpointRepository
 
-    private init(layout: StoreLayout, experiments: ExperimentStore, checkpoints: CheckpointRepository)
-    {
+    private init(
+        layout: StoreLayout, experiments: ExperimentStore, checkpoints: CheckpointRepository
+    ) {
         self.layout = layout
         self.experiments = experiments
         self.checkpoints = checkpoints
@@ -70,7 +71,8 @@ public final class Tracker {
             try FileManager.default.createDirectory(
                 at: layout.root, withIntermediateDirectories: true)
         } catch {
-            throw TrackingError.io(path: layout.root.path, operation: "create folder", cause: "\(error)")
+            throw TrackingError.io(
+                path: layout.root.path, operation: "create folder", cause: "\(error)")
         }
         let hadDatabase = FileManager.default.fileExists(atPath: layout.database.path)
         let experiments = try ExperimentStore(path: layout.database, create: true)
@@ -106,7 +108,8 @@ public final class Tracker {
         let outcome = try checkpoints.commitHoldingLock(
             folder: folder, manifest: manifest, lineage: lineage, stage: stage)
         DebugPause.at("commit.refsUpdated")
-        let record = try checkpointRecord(commitId: outcome.commitId, lineage: lineage, stage: stage)
+        let record = try checkpointRecord(
+            commitId: outcome.commitId, lineage: lineage, stage: stage)
         let stored = try experiments.recordCheckpoint(record)
         return (stored, outcome)
     }
@@ -131,7 +134,8 @@ public final class Tracker {
         let outcome = try checkpoints.commitHoldingLock(
             folder: folder, manifest: manifest, lineage: lineage, stage: stage)
         DebugPause.at("commit.refsUpdated")
-        let record = try checkpointRecord(commitId: outcome.commitId, lineage: lineage, stage: stage)
+        let record = try checkpointRecord(
+            commitId: outcome.commitId, lineage: lineage, stage: stage)
         let path = experiments.path
         return try experiments.write("finish fine-tune \(id)") { db in
             let stored = try ExperimentStore.insertCheckpoint(record, db: db, path: path)

@@ -10,7 +10,8 @@ import Testing
         let model = try TrackingFixtures.modelFolder()
         let adapter = try TrackingFixtures.adapterFolder()
         let (base, _) = try tracker.commit(
-            folder: model, manifest: TrackingFixtures.baseManifest(), lineage: "main", stage: "base")
+            folder: model, manifest: TrackingFixtures.baseManifest(), lineage: "main", stage: "base"
+        )
         let manifest = TrackingFixtures.loraManifest(parent: base.commitId)
         let (lora, outcome) = try tracker.commit(
             folder: adapter, manifest: manifest, lineage: "chats", stage: "sft-1")
@@ -34,16 +35,22 @@ import Testing
         let tracker = try TrackingFixtures.store(largeFileThreshold: 3_000)
         let model = try TrackingFixtures.modelFolder(weightBytes: 5_000)
         let (base, outcome) = try tracker.commit(
-            folder: model, manifest: TrackingFixtures.baseManifest(), lineage: "main", stage: "base")
+            folder: model, manifest: TrackingFixtures.baseManifest(), lineage: "main", stage: "base"
+        )
         #expect(outcome.pointerFiles == ["model.safetensors"])
 
         // The object is stored under objects/ by its SHA-256, and the commit holds a pointer.
-        let (sha256, size) = try FileHashing.sha256(of: model.appendingPathComponent("model.safetensors"))
+        let (sha256, size) = try FileHashing.sha256(
+            of: model.appendingPathComponent("model.safetensors"))
         let object = tracker.layout.object(sha256: sha256)
-        #expect(try Data(contentsOf: object) == Data(contentsOf: model.appendingPathComponent("model.safetensors")))
+        #expect(
+            try Data(contentsOf: object)
+                == Data(contentsOf: model.appendingPathComponent("model.safetensors")))
         #expect(size == 5_000)
         let pointer = LFSPointer(sha256: sha256, size: 5_000)
-        #expect(pointer.text == "version https://git-lfs.github.com/spec/v1\noid sha256:\(sha256)\nsize 5000\n")
+        #expect(
+            pointer.text
+                == "version https://git-lfs.github.com/spec/v1\noid sha256:\(sha256)\nsize 5000\n")
 
         let out = try Fixtures.temporaryDirectory().appendingPathComponent("out")
         try tracker.checkpoints.checkout(base.commitId, to: out)
@@ -57,7 +64,8 @@ import Testing
         let model = try TrackingFixtures.modelFolder(weightBytes: 5_000)
         let (base, _) = try tracker.commit(
             folder: model, manifest: TrackingFixtures.baseManifest(), lineage: "main")
-        let (sha256, _) = try FileHashing.sha256(of: model.appendingPathComponent("model.safetensors"))
+        let (sha256, _) = try FileHashing.sha256(
+            of: model.appendingPathComponent("model.safetensors"))
         let object = tracker.layout.object(sha256: sha256)
         var damaged = try Data(contentsOf: object)
         damaged[100] ^= 0xFF
@@ -81,7 +89,8 @@ import Testing
         let tracker = try TrackingFixtures.store()
         let model = try TrackingFixtures.modelFolder()
         let (first, firstOutcome) = try tracker.commit(
-            folder: model, manifest: TrackingFixtures.baseManifest(), lineage: "main", stage: "base")
+            folder: model, manifest: TrackingFixtures.baseManifest(), lineage: "main", stage: "base"
+        )
         let copy = try TrackingFixtures.modelFolder()  // same bytes, another folder
         let (second, secondOutcome) = try tracker.commit(
             folder: copy, manifest: TrackingFixtures.baseManifest(), lineage: "other", stage: nil)
@@ -90,7 +99,8 @@ import Testing
         #expect(try tracker.checkpoints.allCommits().count == 1)
         #expect(try tracker.experiments.checkpoints().count == 1)
         // The new lineage still gets its branch, at the existing commit.
-        #expect(try tracker.checkpoints.branches() == ["main": first.commitId, "other": first.commitId])
+        #expect(
+            try tracker.checkpoints.branches() == ["main": first.commitId, "other": first.commitId])
     }
 
     @Test func referencesResolveFromTagBranchIdAndPrefix() throws {
@@ -132,15 +142,20 @@ import Testing
             manifest: TrackingFixtures.loraManifest(parent: first.commitId), lineage: "main",
             stage: "two")
         let repository = tracker.checkpoints
-        #expect(try repository.history(of: second.commitId).map(\.id) == [
-            second.commitId, first.commitId, base.commitId,
-        ])
+        #expect(
+            try repository.history(of: second.commitId).map(\.id) == [
+                second.commitId, first.commitId, base.commitId,
+            ])
         #expect(try repository.isAncestor(base.commitId, of: second.commitId))
         #expect(try !repository.isAncestor(second.commitId, of: base.commitId))
-        #expect(try repository.allCommits().map(\.id) == [base.commitId, first.commitId, second.commitId])
-        #expect(try tracker.experiments.lineage(of: second.commitId).map(\.commitId) == [
-            base.commitId, first.commitId, second.commitId,
-        ])
+        #expect(
+            try repository.allCommits().map(\.id) == [
+                base.commitId, first.commitId, second.commitId,
+            ])
+        #expect(
+            try tracker.experiments.lineage(of: second.commitId).map(\.commitId) == [
+                base.commitId, first.commitId, second.commitId,
+            ])
     }
 
     @Test func lineageMustEndAtTheParent() throws {
@@ -180,10 +195,12 @@ import Testing
         let tracker = try TrackingFixtures.store()
         let model = try TrackingFixtures.modelFolder()
         expectTrackingError(
-            .notACheckpointFolder(path: model.path, reason: "a lora checkpoint needs adapter_config.json")
+            .notACheckpointFolder(
+                path: model.path, reason: "a lora checkpoint needs adapter_config.json")
         ) {
             try tracker.commit(
-                folder: model, manifest: TrackingFixtures.loraManifest(parent: String(repeating: "0", count: 40)),
+                folder: model,
+                manifest: TrackingFixtures.loraManifest(parent: String(repeating: "0", count: 40)),
                 lineage: "x")
         }
         let (base, _) = try tracker.commit(
@@ -193,7 +210,9 @@ import Testing
         expectTrackingError(.outputNotEmpty(path: out.path)) {
             try tracker.checkpoints.checkout(base.commitId, to: out)
         }
-        #expect(try String(contentsOf: out.appendingPathComponent("mine.txt"), encoding: .utf8) == "keep me")
+        #expect(
+            try String(contentsOf: out.appendingPathComponent("mine.txt"), encoding: .utf8)
+                == "keep me")
     }
 
     @Test func heldIndexLockIsReportedAndKept() throws {
@@ -202,7 +221,8 @@ import Testing
         try Data().write(to: lock)
         expectTrackingError(.repositoryLocked(path: lock.path)) {
             try tracker.commit(
-                folder: try TrackingFixtures.modelFolder(), manifest: TrackingFixtures.baseManifest(),
+                folder: try TrackingFixtures.modelFolder(),
+                manifest: TrackingFixtures.baseManifest(),
                 lineage: "main")
         }
         #expect(FileManager.default.fileExists(atPath: lock.path))
@@ -228,6 +248,27 @@ import Testing
             return
         }
         #expect(path == repository.path)
-        #expect(try String(contentsOf: repository.appendingPathComponent("HEAD"), encoding: .utf8) == "junk")
+        #expect(
+            try String(contentsOf: repository.appendingPathComponent("HEAD"), encoding: .utf8)
+                == "junk")
+    }
+}
+
+@Suite struct CheckpointRepositoryInputTests {
+    @Test func folderClonedWithoutLFSIsRefused() throws {
+        let tracker = try TrackingFixtures.store()
+        let model = try TrackingFixtures.modelFolder()
+        let pointer = LFSPointer(sha256: String(repeating: "c", count: 64), size: 500_000_000)
+        try Data(pointer.text.utf8).write(to: model.appendingPathComponent("model.safetensors"))
+        expectTrackingError(
+            .notACheckpointFolder(
+                path: model.path,
+                reason: "model.safetensors is a Git LFS pointer, not the file itself; run "
+                    + "`git lfs pull` in the folder it was cloned to")
+        ) {
+            try tracker.commit(
+                folder: model, manifest: TrackingFixtures.baseManifest(), lineage: "main")
+        }
+        #expect(try tracker.checkpoints.allCommits().isEmpty)
     }
 }

@@ -7,7 +7,8 @@ import Testing
 
 @Suite struct ExperimentStoreTests {
     /// A checkpoint row with a fake commit id, for tests that need only the database.
-    static func checkpoint(_ n: Int, parent: Int? = nil, in store: ExperimentStore) throws -> String {
+    static func checkpoint(_ n: Int, parent: Int? = nil, in store: ExperimentStore) throws -> String
+    {
         let id = String(format: "%040x", n)
         try store.recordCheckpoint(
             CheckpointRecord(
@@ -19,7 +20,8 @@ import Testing
 
     static func newStore() throws -> ExperimentStore {
         try ExperimentStore(
-            path: try Fixtures.temporaryDirectory().appendingPathComponent("fmn.sqlite"), create: true)
+            path: try Fixtures.temporaryDirectory().appendingPathComponent("fmn.sqlite"),
+            create: true)
     }
 
     @Test func migratesAnEmptyFile() throws {
@@ -32,18 +34,22 @@ import Testing
                 try Int32.fetchOne(db, sql: "PRAGMA application_id"),
                 try String.fetchAll(
                     db,
-                    sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name"),
+                    sql:
+                        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name"
+                ),
                 try String.fetchOne(db, sql: "PRAGMA journal_mode")
             )
         }
         #expect(applicationId == 0x464D_4E53)
-        #expect(tables == [
-            "checkpoint", "fineTune", "fmnStore", "gateVerdict", "itemScore", "probeRun",
-            "probeSuite", "taskScore", "trainingStep",
-        ])
+        #expect(
+            tables == [
+                "checkpoint", "fineTune", "fmnStore", "gateVerdict", "itemScore", "probeRun",
+                "probeSuite", "taskScore", "trainingStep",
+            ])
         #expect(journal == "wal")
         // Opening again applies nothing new.
-        #expect(try ExperimentStore(path: path, create: false).appliedMigrations() == ["v1-initial"])
+        #expect(
+            try ExperimentStore(path: path, create: false).appliedMigrations() == ["v1-initial"])
     }
 
     @Test func recordsAndReadsBackAProbeRun() throws {
@@ -62,7 +68,11 @@ import Testing
         #expect(counts["itemScore"] == 10 && counts["taskScore"] == 2 && counts["probeSuite"] == 1)
         // The log-likelihoods are stored as JSON text.
         let text = try store.pool.read { db in
-            try String.fetchOne(db, sql: "SELECT choiceLogLikelihoods FROM itemScore WHERE itemId = '1' AND task = 'arc_easy'")
+            try String.fetchOne(
+                db,
+                sql:
+                    "SELECT choiceLogLikelihoods FROM itemScore WHERE itemId = '1' AND task = 'arc_easy'"
+            )
         }
         #expect(text == "[-1.25,-4.5,-0.125]")
     }
@@ -97,7 +107,8 @@ import Testing
         expectTrackingError(
             .invalidRecord(
                 path: store.path.path,
-                reason: "probe run \(id) is finished, not running; start a new run with beginProbeRun")
+                reason:
+                    "probe run \(id) is finished, not running; start a new run with beginProbeRun")
         ) {
             try store.finishProbeRun(id: id, seconds: 1, taskScores: [], itemScores: [])
         }
@@ -114,7 +125,8 @@ import Testing
         try store.recordProbeRun(new)
         _ = try store.beginProbeRun(
             checkpointCommitId: a, suite: new.suite, seed: 1, toolVersion: "0.1.0")  // unfinished
-        try store.recordProbeRun(TrackingFixtures.probeRun(checkpoint: b, suiteHash: "suite-hash-2"))
+        try store.recordProbeRun(
+            TrackingFixtures.probeRun(checkpoint: b, suiteHash: "suite-hash-2"))
         let latest = try store.latestScores()
         #expect(latest[a] == new.taskScores)
         #expect(latest[b]?.count == 2)
@@ -143,7 +155,10 @@ import Testing
             reasons: ["arc_easy/acc dropped 0.05 > 0.02", "copa/acc within bounds"],
             created: Date(timeIntervalSince1970: 1_700_000_100))
         let id = try store.recordGateVerdict(verdict)
-        #expect(try store.gateVerdicts(candidateCommitId: b) == [StoredGateVerdict(id: id, record: verdict)])
+        #expect(
+            try store.gateVerdicts(candidateCommitId: b) == [
+                StoredGateVerdict(id: id, record: verdict)
+            ])
     }
 
     @Test func damagedFileIsRefusedUntouched() throws {
@@ -189,8 +204,11 @@ import Testing
     @Test func missingFileWithoutCreateIsStoreNotFound() throws {
         let folder = try Fixtures.temporaryDirectory()
         expectTrackingError(.storeNotFound(path: folder.path)) {
-            _ = try ExperimentStore(path: folder.appendingPathComponent("fmn.sqlite"), create: false)
+            _ = try ExperimentStore(
+                path: folder.appendingPathComponent("fmn.sqlite"), create: false)
         }
-        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("fmn.sqlite").path))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: folder.appendingPathComponent("fmn.sqlite").path))
     }
 }

@@ -16,7 +16,8 @@ import Testing
                 parentCommitId: base.commitId, method: "lora",
                 configuration: .object(["loraRank": .number(8)]), toolVersion: "0.1.0"))
         let steps = (1...3).map {
-            TrainingStepRecord(step: $0, loss: 3.0 - Double($0) * 0.5, learningRate: 1e-3, tokensPerSecond: 900)
+            TrainingStepRecord(
+                step: $0, loss: 3.0 - Double($0) * 0.5, learningRate: 1e-3, tokensPerSecond: 900)
         }
         try tracker.experiments.recordTrainingSteps(fineTuneId: id, steps: steps)
         #expect(try tracker.experiments.fineTunes(status: .running).map(\.id) == [id])
@@ -35,7 +36,9 @@ import Testing
         // The schema itself refuses a finished fine-tune without result.
         #expect(throws: DatabaseError.self) {
             try tracker.experiments.pool.write { db in
-                try db.execute(sql: "UPDATE fineTune SET resultCheckpointId = NULL WHERE id = ?", arguments: [id])
+                try db.execute(
+                    sql: "UPDATE fineTune SET resultCheckpointId = NULL WHERE id = ?",
+                    arguments: [id])
             }
         }
     }
@@ -117,7 +120,8 @@ import Testing
         #expect(try tracker.experiments.probeRuns(status: .running).map(\.id) == [live])
         // An abandoned run cannot be finished later.
         #expect(throws: TrackingError.self) {
-            try tracker.experiments.finishProbeRun(id: dead, seconds: 1, taskScores: [], itemScores: [])
+            try tracker.experiments.finishProbeRun(
+                id: dead, seconds: 1, taskScores: [], itemScores: [])
         }
     }
 

@@ -31,7 +31,8 @@ enum TrackingFixtures {
         let folder = try Fixtures.temporaryDirectory("fmn-model")
         try Data("{\"model_type\": \"llama\", \"hidden_size\": 64}\n".utf8).write(
             to: folder.appendingPathComponent("config.json"))
-        try bytes(weightBytes, seed: seed).write(to: folder.appendingPathComponent("model.safetensors"))
+        try bytes(weightBytes, seed: seed).write(
+            to: folder.appendingPathComponent("model.safetensors"))
         try Data("{\"version\": \"1.0\"}\n".utf8).write(
             to: folder.appendingPathComponent("tokenizer.json"))
         let extra = folder.appendingPathComponent("extra")
@@ -94,7 +95,8 @@ enum TrackingFixtures {
         }
         return ProbeRunRecord(
             checkpointCommitId: checkpoint,
-            suite: ProbeSuiteRecord(name: "core", contentHash: suiteHash, spec: "tasks: [arc_easy, copa]"),
+            suite: ProbeSuiteRecord(
+                name: "core", contentHash: suiteHash, spec: "tasks: [arc_easy, copa]"),
             seed: 1234, toolVersion: "0.1.0", started: Date(timeIntervalSince1970: 1_700_000_000),
             seconds: 2.5,
             taskScores: [

@@ -17,7 +17,9 @@ import Testing
 
         for ref in ["sft-1", String(commitId.prefix(10))] {
             let out = try Fixtures.temporaryDirectory().appendingPathComponent("out")
-            let output = try StoreCLI.run(["checkout", ref, "--store", store, "--out", out.path, "--json"])
+            let output = try StoreCLI.run([
+                "checkout", ref, "--store", store, "--out", out.path, "--json",
+            ])
             #expect(output.status == 0, "\(output.stderr)")
             #expect(try output.json()["commitId"] as? String == commitId)
             for name in ["adapter_config.json", "adapter_model.safetensors"] {
@@ -25,8 +27,10 @@ import Testing
                     try Data(contentsOf: out.appendingPathComponent(name))
                         == Data(contentsOf: adapter.appendingPathComponent(name)))
             }
-            let manifest = try JSONSerialization.jsonObject(
-                with: Data(contentsOf: out.appendingPathComponent("fmn.json"))) as? [String: Any]
+            let manifest =
+                try JSONSerialization.jsonObject(
+                    with: Data(contentsOf: out.appendingPathComponent("fmn.json")))
+                as? [String: Any]
             #expect(manifest?["parent"] as? String == base)
             #expect(manifest?["kind"] as? String == "lora")
         }
@@ -35,7 +39,9 @@ import Testing
     @Test func unknownReferenceIsAnError() throws {
         let (store, _) = try StoreCLI.storeWithBase()
         let out = try Fixtures.temporaryDirectory().appendingPathComponent("out")
-        let output = try StoreCLI.run(["checkout", "no-such-stage", "--store", store, "--out", out.path])
+        let output = try StoreCLI.run([
+            "checkout", "no-such-stage", "--store", store, "--out", out.path,
+        ])
         #expect(output.status == 2)
         #expect(output.stderr.contains("no stage tag, branch or commit matches 'no-such-stage'"))
         #expect(!FileManager.default.fileExists(atPath: out.path))

@@ -8,7 +8,9 @@ import Testing
     @Test(arguments: ["probeRun.begun", "probeRun.inTransaction"])
     func killedProbeRunIsMarkedAbandonedAndReRunCleanly(point: String) throws {
         let (store, _) = try StoreCLI.storeWithBase()
-        let run = ["debug-store", "--store", store, "--record-run", "base", "--items", "200", "--staged"]
+        let run = [
+            "debug-store", "--store", store, "--record-run", "base", "--items", "200", "--staged",
+        ]
         let child = try StoreCLI.startPaused(run, at: point)
         child.killHard()
 

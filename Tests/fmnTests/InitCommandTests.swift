@@ -29,6 +29,8 @@ import Testing
         #expect(output.stderr.contains(database.path))
         #expect(output.stderr.contains("not a readable SQLite database"))
         #expect(try Data(contentsOf: database) == text)
-        #expect(!FileManager.default.fileExists(atPath: store.appendingPathComponent("checkpoints").path))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: store.appendingPathComponent("checkpoints").path))
     }
 }

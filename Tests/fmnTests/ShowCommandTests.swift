@@ -16,7 +16,8 @@ import Testing
         #expect(text.stdout.contains("  task0/acc "))
         #expect(text.stdout.contains("(n=4)"))
 
-        let json = try StoreCLI.run(["show", String(base.prefix(6)), "--store", store, "--json"]).json()
+        let json = try StoreCLI.run(["show", String(base.prefix(6)), "--store", store, "--json"])
+            .json()
         let commit = try #require(json["commit"] as? [String: Any])
         #expect(commit["id"] as? String == base)
         #expect(commit["tags"] as? [String] == ["base"])

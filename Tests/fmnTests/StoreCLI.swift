@@ -96,8 +96,10 @@ enum StoreCLI {
         #expect(initialised.status == 0, "\(initialised.stderr)")
         let model = root.appendingPathComponent("base-model")
         try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
-        try Data("{\"model_type\": \"llama\"}\n".utf8).write(to: model.appendingPathComponent("config.json"))
-        try Data(repeating: 7, count: 3_000).write(to: model.appendingPathComponent("model.safetensors"))
+        try Data("{\"model_type\": \"llama\"}\n".utf8).write(
+            to: model.appendingPathComponent("config.json"))
+        try Data(repeating: 7, count: 3_000).write(
+            to: model.appendingPathComponent("model.safetensors"))
         let committed = try run([
             "debug-store", "--store", store, "--commit", model.path, "--kind", "base", "--lineage",
             "main", "--stage", "base",

@@ -66,7 +66,8 @@ extension Tracker {
                 .init(
                     kind: .commitWithoutRow, subject: commit.id,
                     detail: "commit '\(commit.summary)' has no checkpoint row (a crash between "
-                        + "commit and record)" + (repair ? "; recorded it" : "; run fmn fsck to record it"),
+                        + "commit and record)"
+                        + (repair ? "; recorded it" : "; run fmn fsck to record it"),
                     repaired: repaired))
         }
         let committed = Set(commits.map(\.id))

@@ -9,8 +9,9 @@ public struct FineTuneRecord: Codable, Equatable, Sendable {
     /// The `fmn` version running it.
     public var toolVersion: String
 
-    public init(parentCommitId: String, method: String, configuration: JSONValue, toolVersion: String)
-    {
+    public init(
+        parentCommitId: String, method: String, configuration: JSONValue, toolVersion: String
+    ) {
         self.parentCommitId = parentCommitId
         self.method = method
         self.configuration = configuration

@@ -41,13 +41,16 @@ public final class CheckpointRepository {
     /// - Throws: `TrackingError.repositoryMissing` when `checkpoints/` does not exist,
     ///   `.repositoryDamaged` when libgit2 cannot open it as a repository.
     public init(
-        layout: StoreLayout, largeFileThreshold: Int64 = CheckpointRepository.defaultLargeFileThreshold
+        layout: StoreLayout,
+        largeFileThreshold: Int64 = CheckpointRepository.defaultLargeFileThreshold
     ) throws {
         LibGit2.ensureInitialised()
         self.layout = layout
         self.largeFileThreshold = largeFileThreshold
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: layout.repository.path, isDirectory: &isDirectory),
+        guard
+            FileManager.default.fileExists(
+                atPath: layout.repository.path, isDirectory: &isDirectory),
             isDirectory.boolValue
         else {
             throw TrackingError.repositoryMissing(path: layout.repository.path)
@@ -180,7 +183,8 @@ public final class CheckpointRepository {
         }
 
         var tree: OpaquePointer?
-        try LibGit2.check(git_tree_lookup(&tree, repository, &treeOid), "git_tree_lookup", path: path)
+        try LibGit2.check(
+            git_tree_lookup(&tree, repository, &treeOid), "git_tree_lookup", path: path)
         defer { git_tree_free(tree) }
         var parentCommit: OpaquePointer?
         if var parentOid {
@@ -253,7 +257,8 @@ public final class CheckpointRepository {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
         } catch {
-            throw TrackingError.io(path: directory.path, operation: "list folder", cause: "\(error)")
+            throw TrackingError.io(
+                path: directory.path, operation: "list folder", cause: "\(error)")
         }
         for name in names {
             if name == ".git" || (manifest != nil && name == CheckpointManifest.fileName) {
@@ -283,7 +288,8 @@ public final class CheckpointRepository {
         if let manifest {
             var oid = try writeBlob(bytes: manifest)
             try LibGit2.check(
-                git_treebuilder_insert(nil, builder, CheckpointManifest.fileName, &oid,
+                git_treebuilder_insert(
+                    nil, builder, CheckpointManifest.fileName, &oid,
                     GIT_FILEMODE_BLOB), "git_treebuilder_insert", path: path)
         }
         var treeOid = git_oid()
@@ -306,6 +312,14 @@ public final class CheckpointRepository {
             let pointer = try storeLargeFile(file)
             pointerFiles.append(relative)
             return try writeBlob(bytes: Data(pointer.text.utf8))
+        }
+        if size < 1024, let bytes = FileManager.default.contents(atPath: file.path),
+            LFSPointer(bytes: Array(bytes)) != nil
+        {
+            throw TrackingError.notACheckpointFolder(
+                path: file.deletingLastPathComponent().path,
+                reason: "\(relative) is a Git LFS pointer, not the file itself; run "
+                    + "`git lfs pull` in the folder it was cloned to")
         }
         var oid = git_oid()
         try LibGit2.check(
@@ -662,7 +676,8 @@ public final class CheckpointRepository {
         }
         var actual = git_oid()
         try LibGit2.check(
-            git_odb_hashfile(&actual, url.path, GIT_OBJECT_BLOB), "git_odb_hashfile", path: url.path)
+            git_odb_hashfile(&actual, url.path, GIT_OBJECT_BLOB), "git_odb_hashfile", path: url.path
+        )
         guard LibGit2.hex(actual) == LibGit2.hex(expected) else {
             throw TrackingError.checksumMismatch(
                 path: relative, expected: "git blob \(LibGit2.hex(expected))",

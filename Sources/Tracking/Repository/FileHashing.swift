@@ -9,7 +9,8 @@ enum FileHashing {
     /// - Throws: `TrackingError.io` when it cannot be read.
     static func sha256(of url: URL) throws -> (sha256: String, size: Int64) {
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
-            throw TrackingError.io(path: url.path, operation: "open for reading", cause: "no access")
+            throw TrackingError.io(
+                path: url.path, operation: "open for reading", cause: "no access")
         }
         defer { try? handle.close() }
         var hasher = SHA256()
@@ -31,7 +32,8 @@ enum FileHashing {
         sha256: String, size: Int64
     ) {
         guard let input = FileHandle(forReadingAtPath: source.path) else {
-            throw TrackingError.io(path: source.path, operation: "open for reading", cause: "no access")
+            throw TrackingError.io(
+                path: source.path, operation: "open for reading", cause: "no access")
         }
         defer { try? input.close() }
         guard FileManager.default.createFile(atPath: destination.path, contents: nil),

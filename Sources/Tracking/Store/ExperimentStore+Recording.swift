@@ -213,7 +213,8 @@ extension ExperimentStore {
     public func failProbeRun(id: Int64) throws {
         try write("fail probe run \(id)") { db in
             try db.execute(
-                sql: "UPDATE probeRun SET status = 'failed', finished = ? WHERE id = ? AND status = 'running'",
+                sql:
+                    "UPDATE probeRun SET status = 'failed', finished = ? WHERE id = ? AND status = 'running'",
                 arguments: [Date(), id])
         }
     }
@@ -227,7 +228,8 @@ extension ExperimentStore {
     public func beginFineTune(_ record: FineTuneRecord, started: Date = Date()) throws -> Int64 {
         let configuration = try Self.jsonText(record.configuration, path: path)
         return try write("begin fine-tune") { db in
-            let parentId = try Self.checkpointId(commitId: record.parentCommitId, db: db, path: path)
+            let parentId = try Self.checkpointId(
+                commitId: record.parentCommitId, db: db, path: path)
             try db.execute(
                 sql: """
                     INSERT INTO fineTune (parentCheckpointId, method, configuration, status,
@@ -295,7 +297,8 @@ extension ExperimentStore {
     public func failFineTune(id: Int64) throws {
         try write("fail fine-tune \(id)") { db in
             try db.execute(
-                sql: "UPDATE fineTune SET status = 'failed', finished = ? WHERE id = ? AND status = 'running'",
+                sql:
+                    "UPDATE fineTune SET status = 'failed', finished = ? WHERE id = ? AND status = 'running'",
                 arguments: [Date(), id])
         }
     }
@@ -306,7 +309,8 @@ extension ExperimentStore {
     @discardableResult
     public func recordGateVerdict(_ record: GateVerdictRecord) throws -> Int64 {
         try write("record gate verdict") { db in
-            let baseline = try Self.checkpointId(commitId: record.baselineCommitId, db: db, path: path)
+            let baseline = try Self.checkpointId(
+                commitId: record.baselineCommitId, db: db, path: path)
             let candidate = try Self.checkpointId(
                 commitId: record.candidateCommitId, db: db, path: path)
             let reasons = try Self.jsonText(.array(record.reasons.map { .string($0) }), path: path)
@@ -316,7 +320,9 @@ extension ExperimentStore {
                         verdict, reasons, created)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [baseline, candidate, record.policy, record.verdict, reasons, record.created])
+                arguments: [
+                    baseline, candidate, record.policy, record.verdict, reasons, record.created,
+                ])
             return db.lastInsertedRowID
         }
     }
@@ -328,13 +334,15 @@ extension ExperimentStore {
             var changed = 0
             for id in probeRunIds {
                 try db.execute(
-                    sql: "UPDATE probeRun SET status = 'abandoned' WHERE id = ? AND status = 'running'",
+                    sql:
+                        "UPDATE probeRun SET status = 'abandoned' WHERE id = ? AND status = 'running'",
                     arguments: [id])
                 changed += db.changesCount
             }
             for id in fineTuneIds {
                 try db.execute(
-                    sql: "UPDATE fineTune SET status = 'abandoned' WHERE id = ? AND status = 'running'",
+                    sql:
+                        "UPDATE fineTune SET status = 'abandoned' WHERE id = ? AND status = 'running'",
                     arguments: [id])
                 changed += db.changesCount
             }

@@ -86,7 +86,8 @@ public final class ExperimentStore: Sendable {
                 let known = Set(migrator.migrations)
                 let unknown = try migrator.appliedIdentifiers(db).subtracting(known)
                 if !unknown.isEmpty {
-                    throw TrackingError.newerSchema(path: path.path, unknownMigrations: unknown.sorted())
+                    throw TrackingError.newerSchema(
+                        path: path.path, unknownMigrations: unknown.sorted())
                 }
             }
         } catch let error as TrackingError {

@@ -31,7 +31,8 @@ public enum TrackingLibraries {
                 try String.fetchOne(db, sql: "SELECT sqlite_version()") ?? "unknown"
             }
         } catch {
-            throw TrackingError.database(path: ":memory:", operation: "read sqlite_version()",
+            throw TrackingError.database(
+                path: ":memory:", operation: "read sqlite_version()",
                 cause: String(describing: error))
         }
     }

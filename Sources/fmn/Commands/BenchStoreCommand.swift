@@ -7,7 +7,8 @@ import Tracking
 struct BenchStoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
-        abstract: "Time recording a probe run, fmn log on a large store, and committing an adapter.",
+        abstract:
+            "Time recording a probe run, fmn log on a large store, and committing an adapter.",
         discussion: """
             Goals (issue 8): one probe run of 10,000 items recorded in under 1 s; fmn log on \
             1,000 checkpoints and 100,000 item scores in under 200 ms; a 10 MB adapter \
@@ -60,12 +61,22 @@ struct BenchStoreCommand: ParsableCommand {
             if json {
                 print(try StoreExit.json(figures))
             } else {
-                print(String(format: "record probe run (%d items)   %.3f s  (goal < 1 s)", figures.items, figures.recordProbeRunSeconds))
-                print(String(format: "fmn log in process (%d checkpoints, %d item scores)  %.3f s  (goal < 0.2 s)", figures.checkpoints, figures.itemScores, figures.logInProcessSeconds))
+                print(
+                    String(
+                        format: "record probe run (%d items)   %.3f s  (goal < 1 s)", figures.items,
+                        figures.recordProbeRunSeconds))
+                print(
+                    String(
+                        format:
+                            "fmn log in process (%d checkpoints, %d item scores)  %.3f s  (goal < 0.2 s)",
+                        figures.checkpoints, figures.itemScores, figures.logInProcessSeconds))
                 if let process = figures.logProcessSeconds {
                     print(String(format: "fmn log as a process                %.3f s", process))
                 }
-                print(String(format: "commit adapter (%d bytes)    %.3f s  (goal < 1 s)", figures.adapterBytes, figures.commitAdapterSeconds))
+                print(
+                    String(
+                        format: "commit adapter (%d bytes)    %.3f s  (goal < 1 s)",
+                        figures.adapterBytes, figures.commitAdapterSeconds))
             }
         }
     }
@@ -155,7 +166,8 @@ struct BenchStoreCommand: ParsableCommand {
         for _ in 0..<runs {
             logTimes.append(
                 try time {
-                    _ = try LogCommand.render(store: logStore, metric: nil, suiteHash: nil, json: false)
+                    _ = try LogCommand.render(
+                        store: logStore, metric: nil, suiteHash: nil, json: false)
                 })
         }
         var processTimes: [Double] = []

@@ -22,7 +22,8 @@ struct CheckoutCommand: ParsableCommand {
     @Argument(help: "The checkpoint: stage tag, lineage, commit id or unique prefix.")
     var ref: String
 
-    @Option(name: .long, help: "Folder to write (must not exist, or be empty).", completion: .directory)
+    @Option(
+        name: .long, help: "Folder to write (must not exist, or be empty).", completion: .directory)
     var out: String
 
     func run() throws {
@@ -37,9 +38,12 @@ struct CheckoutCommand: ParsableCommand {
                     var out: String
                     var files: [String]
                 }
-                print(try StoreExit.json(Output(commitId: commitId, out: outURL.path, files: files)))
+                print(
+                    try StoreExit.json(Output(commitId: commitId, out: outURL.path, files: files)))
             } else {
-                print("Checked out \(commitId.prefix(12)) to \(outURL.path) (\(files.count) files, verified)")
+                print(
+                    "Checked out \(commitId.prefix(12)) to \(outURL.path) (\(files.count) files, verified)"
+                )
             }
         }
     }

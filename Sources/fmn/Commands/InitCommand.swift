@@ -31,11 +31,15 @@ struct InitCommand: ParsableCommand {
                 }
                 print(
                     try StoreExit.json(
-                        Output(store: tracker.layout.root.path, created: created, migrations: migrations)))
+                        Output(
+                            store: tracker.layout.root.path, created: created,
+                            migrations: migrations)))
             } else if created {
                 print("Initialised store at \(tracker.layout.root.path)")
             } else {
-                print("Store at \(tracker.layout.root.path) already initialised (schema \(migrations.last ?? "?"))")
+                print(
+                    "Store at \(tracker.layout.root.path) already initialised (schema \(migrations.last ?? "?"))"
+                )
             }
         }
     }

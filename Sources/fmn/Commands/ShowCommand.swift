@@ -75,7 +75,9 @@ struct ShowCommand: ParsableCommand {
             lines.append("Name:      (no checkpoint row: run fmn fsck)")
         }
         lines.append("Created:   \(ISO8601DateFormatter().string(from: commit.created))")
-        if !commit.tags.isEmpty { lines.append("Stages:    \(commit.tags.joined(separator: ", "))") }
+        if !commit.tags.isEmpty {
+            lines.append("Stages:    \(commit.tags.joined(separator: ", "))")
+        }
         if !commit.branches.isEmpty {
             lines.append("Lineages:  \(commit.branches.joined(separator: ", "))")
         }
@@ -87,32 +89,41 @@ struct ShowCommand: ParsableCommand {
             }
         }
         if output.lineage.count > 1 {
-            lines.append("Ancestry:  " + output.lineage.map { String($0.prefix(8)) }.joined(separator: " → "))
+            lines.append(
+                "Ancestry:  " + output.lineage.map { String($0.prefix(8)) }.joined(separator: " → ")
+            )
         }
         for summary in output.training {
             let f = summary.fineTune
-            var line = "Training:  fine-tune \(f.id) \(f.method) \(f.status.rawValue), \(summary.steps) steps"
+            var line =
+                "Training:  fine-tune \(f.id) \(f.method) \(f.status.rawValue), \(summary.steps) steps"
             if let first = summary.firstLoss, let last = summary.lastLoss {
                 line += String(format: ", loss %.4f → %.4f", first, last)
             }
-            if let rate = summary.meanTokensPerSecond { line += String(format: ", %.0f tokens/s", rate) }
+            if let rate = summary.meanTokensPerSecond {
+                line += String(format: ", %.0f tokens/s", rate)
+            }
             if let seconds = f.seconds { line += String(format: ", %.1f s", seconds) }
             lines.append(line)
         }
         for summary in output.probeRuns {
             let run = summary.run
-            var line = "Probe run \(run.id): \(run.suiteName) (\(run.suiteHash.prefix(12))) \(run.status.rawValue), seed \(run.seed)"
+            var line =
+                "Probe run \(run.id): \(run.suiteName) (\(run.suiteHash.prefix(12))) \(run.status.rawValue), seed \(run.seed)"
             if let seconds = run.seconds { line += String(format: ", %.1f s", seconds) }
             lines.append(line)
             for score in summary.taskScores {
-                var scoreLine = "  \(score.task)/\(score.metric) " + String(format: "%.4f", score.value)
+                var scoreLine =
+                    "  \(score.task)/\(score.metric) " + String(format: "%.4f", score.value)
                 if let stderr = score.stderr { scoreLine += String(format: " ± %.4f", stderr) }
                 scoreLine += " (n=\(score.n))"
                 lines.append(scoreLine)
             }
         }
         for verdict in output.gateVerdicts {
-            lines.append("Gate:      \(verdict.record.verdict) vs \(verdict.record.baselineCommitId.prefix(8)): \(verdict.record.reasons.joined(separator: "; "))")
+            lines.append(
+                "Gate:      \(verdict.record.verdict) vs \(verdict.record.baselineCommitId.prefix(8)): \(verdict.record.reasons.joined(separator: "; "))"
+            )
         }
         return lines.joined(separator: "\n")
     }

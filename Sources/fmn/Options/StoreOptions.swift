@@ -14,8 +14,11 @@ struct StoreOptions: ParsableArguments {
 
     /// The store folder as an absolute file URL.
     var storeURL: URL {
-        URL(fileURLWithPath: store, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-            .standardizedFileURL
+        URL(
+            fileURLWithPath: store,
+            relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        )
+        .standardizedFileURL
     }
 }
 
