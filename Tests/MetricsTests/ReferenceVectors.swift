@@ -107,3 +107,39 @@ enum ReferenceVectors {
 /// Code points of a string, for comparisons that must not use `String ==`.
 func scalars(_ text: String) -> [UInt32] { text.unicodeScalars.map(\.value) }
 func scalars(_ texts: [String]) -> [[UInt32]] { texts.map(scalars) }
+
+/// `Fixtures/Metrics/multi_reference.jsonl`: several references per pair, scored by rouge-score's
+/// `score_multi` and sacreBLEU with lists of references (made by `make_multi_reference.py`).
+enum MultiReferenceVectors {
+    struct Pair: Decodable, Sendable, CustomTestStringConvertible {
+        var id: String
+        var prediction: String
+        var references: [String]
+        var rouge_use_stemmer_false: ReferenceVectors.ROUGE
+        var rouge_use_stemmer_true: ReferenceVectors.ROUGE
+        var sentence_bleu: ReferenceVectors.BLEU
+        var chrf: ReferenceVectors.CHRF
+        var exact_match: Double
+
+        var testDescription: String { id }
+    }
+
+    struct Corpus: Decodable, Sendable {
+        var corpus_bleu: ReferenceVectors.BLEU
+        var corpus_chrf: ReferenceVectors.CHRF
+    }
+
+    private static let lines: [String] = {
+        let url = Fixtures.url("Metrics/multi_reference.jsonl")
+        let text = (try? Fixtures.text(url)) ?? ""
+        return text.split(separator: "\n").map(String.init)
+    }()
+
+    static let pairs: [Pair] = lines.dropLast().compactMap {
+        try? JSONDecoder().decode(Pair.self, from: Data($0.utf8))
+    }
+
+    static let corpus: Corpus? = lines.last.flatMap {
+        try? JSONDecoder().decode(Corpus.self, from: Data($0.utf8))
+    }
+}

@@ -49,21 +49,12 @@ public struct CHRFStatistics: Sendable, Hashable, Codable {
     public init(hypothesis: String, references: [String]) {
         precondition(!references.isEmpty, "CHRFStatistics: no reference given")
         let hypothesisText = PythonText.removingWhitespace(PythonText.scalars(hypothesis))
-        var hypothesisKeys = (1...Self.order).map { CharacterNGramKey.keys(hypothesisText, order: $0) }
-        for k in hypothesisKeys.indices { hypothesisKeys[k].sort() }
         var best = Self.zero
         var bestScore = -1.0
+        var scratch: [CharacterNGramKey] = []
         for reference in references {
             let referenceText = PythonText.removingWhitespace(PythonText.scalars(reference))
-            var candidate = Self.zero
-            for n in 0..<Self.order {
-                var referenceKeys = CharacterNGramKey.keys(referenceText, order: n + 1)
-                var keys = hypothesisKeys[n]
-                let matches = MultisetOverlap.count(&keys, &referenceKeys)
-                candidate.hypothesisCounts[n] = referenceKeys.isEmpty ? 0 : keys.count
-                candidate.referenceCounts[n] = referenceKeys.count
-                candidate.matchCounts[n] = matches
-            }
+            let candidate = Self.counting(hypothesisText, referenceText, scratch: &scratch)
             if references.count == 1 {
                 self = candidate
                 return
@@ -75,6 +66,43 @@ public struct CHRFStatistics: Sendable, Hashable, Codable {
             }
         }
         self = best
+    }
+
+    /// Counts n-grams of orders 1…6 of both texts with one sort: every suffix of either text is
+    /// keyed by its first six code points, so the n-grams equal to one another are adjacent in
+    /// the sorted order for every n at once.
+    static func counting(
+        _ hypothesis: [UInt32], _ reference: [UInt32], scratch keys: inout [CharacterNGramKey]
+    ) -> CHRFStatistics {
+        keys.removeAll(keepingCapacity: true)
+        CharacterNGramKey.appendSuffixKeys(of: hypothesis, isReference: false, to: &keys)
+        CharacterNGramKey.appendSuffixKeys(of: reference, isReference: true, to: &keys)
+        keys.sort()
+        var statistics = Self.zero
+        for n in 1...order {
+            let referenceCount = max(0, reference.count - n + 1)
+            statistics.referenceCounts[n - 1] = referenceCount
+            statistics.hypothesisCounts[n - 1] =
+                referenceCount == 0 ? 0 : max(0, hypothesis.count - n + 1)
+            if referenceCount == 0 || hypothesis.count < n { continue }
+            var matches = 0
+            var i = 0
+            while i < keys.count {
+                let prefix = keys[i].prefix(n)
+                var inHypothesis = 0
+                var inReference = 0
+                var j = i
+                while j < keys.count && keys[j].prefix(n) == prefix {
+                    if keys[j].isReference { inReference += 1 } else { inHypothesis += 1 }
+                    j += 1
+                }
+                // Suffixes shorter than n carry the padding 0 inside their n-prefix.
+                if keys[i].hasCodePoint(at: n - 1) { matches += min(inHypothesis, inReference) }
+                i = j
+            }
+            statistics.matchCounts[n - 1] = matches
+        }
+        return statistics
     }
 
     /// Element-wise sum: the statistics of two corpora together.
@@ -107,28 +135,50 @@ public struct CHRFStatistics: Sendable, Hashable, Codable {
     }
 }
 
-/// Up to six code points (21 bits each) packed into two words, comparable for sorting.
-struct CharacterNGramKey: Comparable, Hashable {
+/// The first six code points of a suffix, each stored as value + 1 in 21 bits (0 pads a
+/// suffix shorter than six), packed big-endian into two words so that comparing keys compares
+/// the code-point sequences lexicographically; the lowest bit of `low` marks reference suffixes.
+struct CharacterNGramKey: Comparable {
     var high: UInt64
     var low: UInt64
+
+    var isReference: Bool { low & 1 == 1 }
 
     static func < (lhs: CharacterNGramKey, rhs: CharacterNGramKey) -> Bool {
         lhs.high != rhs.high ? lhs.high < rhs.high : lhs.low < rhs.low
     }
 
-    static func keys(_ text: [UInt32], order: Int) -> [CharacterNGramKey] {
-        guard text.count >= order else { return [] }
-        var keys: [CharacterNGramKey] = []
-        keys.reserveCapacity(text.count - order + 1)
-        for start in 0...(text.count - order) {
+    /// The first n code points (1 ≤ n ≤ 6), comparable for equality.
+    @inline(__always)
+    func prefix(_ n: Int) -> (UInt64, UInt64) {
+        if n <= 3 { return (high >> UInt64(21 * (3 - n)), 0) }
+        return (high, low >> UInt64(21 * (6 - n) + 1))
+    }
+
+    /// Whether the suffix has a code point at `index` (0…5), i.e. is longer than `index`.
+    @inline(__always)
+    func hasCodePoint(at index: Int) -> Bool {
+        if index < 3 { return (high >> UInt64(21 * (2 - index))) & 0x1F_FFFF != 0 }
+        return (low >> UInt64(21 * (5 - index) + 1)) & 0x1F_FFFF != 0
+    }
+
+    static func appendSuffixKeys(
+        of text: [UInt32], isReference: Bool, to keys: inout [CharacterNGramKey]
+    ) {
+        let count = text.count
+        for start in 0..<count {
             var high: UInt64 = 0
             var low: UInt64 = 0
-            for k in 0..<order {
-                let v = UInt64(text[start + k])
-                if k < 3 { low = low << 21 | v } else { high = high << 21 | v }
+            for k in 0..<3 {
+                let v: UInt64 = start + k < count ? UInt64(text[start + k]) + 1 : 0
+                high = high << 21 | v
             }
+            for k in 3..<6 {
+                let v: UInt64 = start + k < count ? UInt64(text[start + k]) + 1 : 0
+                low = low << 21 | v
+            }
+            low = low << 1 | (isReference ? 1 : 0)
             keys.append(CharacterNGramKey(high: high, low: low))
         }
-        return keys
     }
 }

@@ -36,9 +36,11 @@ public struct PorterStemmer: Sendable {
 
     /// Stems a lower-case word held as code points, in place.
     func stem(_ word: inout [UInt32]) {
-        if let irregular = Self.irregularForms[word] {
-            word = irregular
-            return
+        if word.count >= 3 && word.count <= 8 {
+            for (form, stem) in Self.irregularForms where form == word {
+                word = stem
+                return
+            }
         }
         if word.count <= 2 { return }
         step1a(&word)
@@ -211,7 +213,8 @@ public struct PorterStemmer: Sendable {
 
     private static func codes(_ text: String) -> [UInt32] { text.unicodeScalars.map(\.value) }
 
-    private static let irregularForms: [[UInt32]: [UInt32]] = {
+    /// NLTK's irregular forms (word → stem), checked before every rule.
+    private static let irregularForms: [([UInt32], [UInt32])] = {
         let table: [(String, [String])] = [
             ("sky", ["sky", "skies"]), ("die", ["dying"]), ("lie", ["lying"]),
             ("tie", ["tying"]), ("news", ["news"]), ("inning", ["innings", "inning"]),
@@ -219,9 +222,7 @@ public struct PorterStemmer: Sendable {
             ("howe", ["howe"]), ("proceed", ["proceed"]), ("exceed", ["exceed"]),
             ("succeed", ["succeed"]),
         ]
-        var forms: [[UInt32]: [UInt32]] = [:]
-        for (stem, words) in table { for word in words { forms[codes(word)] = codes(stem) } }
-        return forms
+        return table.flatMap { stem, words in words.map { (codes($0), codes(stem)) } }
     }()
 
     private static let step1aRules = [

@@ -71,15 +71,31 @@ public struct ROUGEScorer: Sendable {
 
     // MARK: - Tokens as integer ids
 
-    /// Token ids shared by a prediction and its references.
+    /// Token ids shared by a prediction and its references. Tokens of at most 12 characters
+    /// (each in [a-z0-9], so 6 bits) are keyed by one packed integer; longer ones by their code
+    /// points.
     struct Vocabulary {
-        private var ids: [[UInt32]: Int32] = [:]
-        var count: Int { ids.count }
+        private var shortIDs: [UInt64: Int32] = [:]
+        private var longIDs: [[UInt32]: Int32] = [:]
+        private(set) var count = 0
 
         mutating func id(_ token: [UInt32]) -> Int32 {
-            if let id = ids[token] { return id }
-            let id = Int32(ids.count)
-            ids[token] = id
+            if token.count <= 10 {
+                var key: UInt64 = 0
+                for c in token {
+                    // 0-9 → 1…10, a-z → 11…36; 0 never occurs, so lengths stay distinct.
+                    key = key << 6 | UInt64(c <= 0x39 ? c - 0x2F : c - 0x56)
+                }
+                if let id = shortIDs[key] { return id }
+                let id = Int32(count)
+                shortIDs[key] = id
+                count += 1
+                return id
+            }
+            if let id = longIDs[token] { return id }
+            let id = Int32(count)
+            longIDs[token] = id
+            count += 1
             return id
         }
     }
@@ -87,20 +103,24 @@ public struct ROUGEScorer: Sendable {
     /// The token ids of each non-empty line of `text` (lines split on U+000A only). Their
     /// concatenation is the token sequence of the whole text.
     func lines(of text: String, into vocabulary: inout Vocabulary) -> [[Int32]] {
-        var result: [[Int32]] = []
-        let scalars = text.unicodeScalars
-        var start = scalars.startIndex
-        while true {
-            let end = scalars[start...].firstIndex(of: "\n") ?? scalars.endIndex
-            if start != end {
-                var ids: [Int32] = []
-                tokenizer.forEachToken(in: scalars[start..<end]) { ids.append(vocabulary.id($0)) }
-                result.append(ids)
+        var text = text
+        return text.withUTF8 { bytes in
+            var result: [[Int32]] = []
+            var start = 0
+            while start <= bytes.count {
+                var end = start
+                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                if end > start {
+                    var ids: [Int32] = []
+                    tokenizer.forEachToken(inUTF8: bytes[start..<end]) {
+                        ids.append(vocabulary.id($0))
+                    }
+                    result.append(ids)
+                }
+                start = end + 1
             }
-            if end == scalars.endIndex { break }
-            start = scalars.index(after: end)
+            return result
         }
-        return result
     }
 
     static func score(

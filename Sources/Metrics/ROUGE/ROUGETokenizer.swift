@@ -30,15 +30,25 @@ public struct ROUGETokenizer: Sendable {
     /// - Returns: Lower-case ASCII tokens, each matching `^[a-z0-9]+$`.
     public func tokenize(_ text: String) -> [String] {
         var tokens: [String] = []
-        forEachToken(in: text.unicodeScalars) { token in
+        forEachToken(in: text) { token in
             tokens.append(String(decoding: token.map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self))
         }
         return tokens
     }
 
-    /// Calls `body` with each token (lower-case ASCII code points) of `scalars`, in order.
-    func forEachToken<S: Sequence>(in scalars: S, _ body: (inout [UInt32]) -> Void)
-    where S.Element == Unicode.Scalar {
+    /// Calls `body` with each token (lower-case ASCII code points) of `text`, in order.
+    func forEachToken(in text: String, _ body: (inout [UInt32]) -> Void) {
+        var text = text
+        text.withUTF8 { forEachToken(inUTF8: $0[...], body) }
+    }
+
+    /// Calls `body` with each token of UTF-8 bytes, in order.
+    ///
+    /// Works on bytes: ASCII letters and digits form tokens (letters lower-cased); every other
+    /// byte is a separator, except the encodings of U+0130 (C4 B0 → "i", then a separator) and
+    /// U+212A (E2 84 AA → "k"), the only non-ASCII code points whose Python lower case is ASCII
+    /// alphanumeric. Valid UTF-8 is assumed (Swift strings are).
+    func forEachToken(inUTF8 bytes: Slice<UnsafeBufferPointer<UInt8>>, _ body: (inout [UInt32]) -> Void) {
         var token: [UInt32] = []
         token.reserveCapacity(32)
         let stemmer = PorterStemmer()
@@ -48,21 +58,26 @@ public struct ROUGETokenizer: Sendable {
             if !token.isEmpty { body(&token) }
             token.removeAll(keepingCapacity: true)
         }
-        for scalar in scalars {
-            let v = scalar.value
-            switch v {
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        while i < end {
+            let b = bytes[i]
+            switch b {
             case 0x61...0x7A, 0x30...0x39:
-                token.append(v)
+                token.append(UInt32(b))
             case 0x41...0x5A:
-                token.append(v + 0x20)
-            case 0x130:  // İ lower-cases to "i" + U+0307 (a separator)
+                token.append(UInt32(b) + 0x20)
+            case 0xC4 where i + 1 < end && bytes[i + 1] == 0xB0:  // İ → "i" + U+0307
                 token.append(0x69)
                 finish()
-            case 0x212A:  // KELVIN SIGN lower-cases to ASCII "k"
+                i += 1
+            case 0xE2 where i + 2 < end && bytes[i + 1] == 0x84 && bytes[i + 2] == 0xAA:  // K
                 token.append(0x6B)
+                i += 2
             default:
                 finish()
             }
+            i += 1
         }
         finish()
     }
