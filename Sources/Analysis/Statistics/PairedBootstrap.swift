@@ -107,28 +107,36 @@ public struct PairedBootstrap: Sendable {
         let candidate = score(totals(flatC))
         let output = SharedBuffer(count: resamples)
         let seed = seed
-        flatB.withUnsafeBufferPointer { pb in
-            flatC.withUnsafeBufferPointer { pc in
-                let sides = UnsafeSendable((pb, pc))
-                forEachBlock { block, range in
-                    var rng = SeededGenerator(seed: seed, key: key, index: block)
-                    let (b, c) = sides.value
-                    var sumB = Array(repeating: 0.0, count: k)
-                    var sumC = Array(repeating: 0.0, count: k)
-                    for r in range {
-                        for s in 0..<k {
-                            sumB[s] = 0
-                            sumC[s] = 0
-                        }
-                        for _ in 0..<n {
-                            let base = rng.index(below: n) * k
-                            for s in 0..<k {
-                                sumB[s] += b[base + s]
-                                sumC[s] += c[base + s]
-                            }
-                        }
-                        output.pointer[r] = score(sumC) - score(sumB)
+        // Both sides interleaved per item, `[N][2K]`, so one resampled index touches one
+        // contiguous run of memory.
+        var interleaved = [Double](repeating: 0, count: n * 2 * k)
+        for i in 0..<n {
+            for s in 0..<k {
+                interleaved[i * 2 * k + s] = flatB[i * k + s]
+                interleaved[i * 2 * k + k + s] = flatC[i * k + s]
+            }
+        }
+        interleaved.withUnsafeBufferPointer { items in
+            let shared = UnsafeSendable(items)
+            forEachBlock { block, range in
+                var rng = SeededGenerator(seed: seed, key: key, index: block)
+                let data = shared.value.baseAddress!
+                let width = 2 * k
+                let sums = UnsafeMutablePointer<Double>.allocate(capacity: width)
+                defer { sums.deallocate() }
+                var sumB = [Double](repeating: 0, count: k)
+                var sumC = [Double](repeating: 0, count: k)
+                for r in range {
+                    sums.initialize(repeating: 0, count: width)
+                    for _ in 0..<n {
+                        let row = data + rng.index(below: n) * width
+                        for s in 0..<width { sums[s] += row[s] }
                     }
+                    for s in 0..<k {
+                        sumB[s] = sums[s]
+                        sumC[s] = sums[k + s]
+                    }
+                    output.pointer[r] = score(sumC) - score(sumB)
                 }
             }
         }
