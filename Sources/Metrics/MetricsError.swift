@@ -28,7 +28,8 @@ public enum MetricsError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path):\(line): field \"\(field)\" \(reason); each line needs a string "
                 + "\"prediction\" and either a string \"reference\" or a non-empty array of "
                 + "strings \"references\""
-        case .lineCountMismatch(let predictionsPath, let predictions, let referencesPath,
+        case .lineCountMismatch(
+            let predictionsPath, let predictions, let referencesPath,
             let references):
             let line = min(predictions, references) + 1
             let shorter = predictions < references ? predictionsPath : referencesPath

@@ -79,12 +79,16 @@ import Testing
         sourceLocation: SourceLocation = #_sourceLocation
     ) {
         // exp/log come from glibc as in CPython; allow 1e-9 for other libms.
-        expectClose(bleu.score, expected.score, rtol: 0, atol: 1e-9, "score",
+        expectClose(
+            bleu.score, expected.score, rtol: 0, atol: 1e-9, "score",
             sourceLocation: sourceLocation)
-        expectClose(bleu.brevityPenalty, expected.bp, rtol: 0, atol: 1e-12, "bp",
+        expectClose(
+            bleu.brevityPenalty, expected.bp, rtol: 0, atol: 1e-12, "bp",
             sourceLocation: sourceLocation)
-        #expect(bleu.precisions == expected.precisions, "precisions", sourceLocation: sourceLocation)
-        #expect(bleu.hypothesisLength == expected.sys_len, "sys_len", sourceLocation: sourceLocation)
+        #expect(
+            bleu.precisions == expected.precisions, "precisions", sourceLocation: sourceLocation)
+        #expect(
+            bleu.hypothesisLength == expected.sys_len, "sys_len", sourceLocation: sourceLocation)
         #expect(bleu.referenceLength == expected.ref_len, "ref_len", sourceLocation: sourceLocation)
         #expect(bleu.matches == expected.counts, "counts", sourceLocation: sourceLocation)
         #expect(bleu.totals == expected.totals, "totals", sourceLocation: sourceLocation)

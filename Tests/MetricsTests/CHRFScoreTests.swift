@@ -4,7 +4,8 @@ import Testing
 @Suite struct CHRFScoreTests {
     @Test(arguments: ReferenceVectors.sentences)
     func sentenceCHRFMatchesSacreBLEU(_ vector: ReferenceVectors.Sentence) {
-        let statistics = CHRFStatistics(hypothesis: vector.prediction, references: [vector.reference])
+        let statistics = CHRFStatistics(
+            hypothesis: vector.prediction, references: [vector.reference])
         #expect(statistics.triples == vector.chrf.stats)
         #expect(CHRFScore(statistics: statistics).score == vector.chrf.score)
     }

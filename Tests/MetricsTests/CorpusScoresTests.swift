@@ -8,7 +8,8 @@ import Testing
             PredictionPair(prediction: $0, reference: $1)
         }
         for (useStemmer, expected) in [
-            (false, vector.rouge_mean.use_stemmer_false), (true, vector.rouge_mean.use_stemmer_true),
+            (false, vector.rouge_mean.use_stemmer_false),
+            (true, vector.rouge_mean.use_stemmer_true),
         ] {
             let examples = ExampleScores.scoring(
                 pairs, metrics: Set(GenerationMetric.allCases), useStemmer: useStemmer)

@@ -37,10 +37,13 @@ import Testing
         let corpus = try #require(MultiReferenceVectors.corpus)
         let pairs = MultiReferenceVectors.pairs
         BLEUScoreTests.expectMatches(
-            BLEUScore.corpus(hypotheses: pairs.map(\.prediction), references: pairs.map(\.references)),
+            BLEUScore.corpus(
+                hypotheses: pairs.map(\.prediction), references: pairs.map(\.references)),
             corpus.corpus_bleu)
         #expect(
-            CHRFScore.corpus(hypotheses: pairs.map(\.prediction), references: pairs.map(\.references))
-                .score == corpus.corpus_chrf.score)
+            CHRFScore.corpus(
+                hypotheses: pairs.map(\.prediction), references: pairs.map(\.references)
+            )
+            .score == corpus.corpus_chrf.score)
     }
 }

@@ -35,8 +35,10 @@ import Testing
         // rouge2: "the cat", "cat sat"; P 2/2, R 2/5. rougeL: LCS 3, same as rouge1.
         let scores = ROUGEScorer(useStemmer: false).score(
             prediction: "the cat sat", reference: "the cat sat on the mat")
-        #expect(scores.rouge1 == ROUGEScore(precision: 1, recall: 0.5, fmeasure: 0.6666666666666666))
-        #expect(scores.rouge2 == ROUGEScore(precision: 1, recall: 0.4, fmeasure: 0.5714285714285715))
+        #expect(
+            scores.rouge1 == ROUGEScore(precision: 1, recall: 0.5, fmeasure: 0.6666666666666666))
+        #expect(
+            scores.rouge2 == ROUGEScore(precision: 1, recall: 0.4, fmeasure: 0.5714285714285715))
         #expect(scores.rougeL == scores.rouge1)
         #expect(scores.rougeLsum == scores.rouge1)
     }
@@ -93,7 +95,8 @@ import Testing
             #expect(
                 score.precision == reference.precision, "\(name) precision",
                 sourceLocation: sourceLocation)
-            #expect(score.recall == reference.recall, "\(name) recall", sourceLocation: sourceLocation)
+            #expect(
+                score.recall == reference.recall, "\(name) recall", sourceLocation: sourceLocation)
             #expect(
                 score.fmeasure == reference.fmeasure, "\(name) fmeasure",
                 sourceLocation: sourceLocation)

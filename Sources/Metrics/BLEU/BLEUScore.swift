@@ -105,7 +105,8 @@ public struct BLEUScore: Sendable, Hashable, Codable {
     public static func corpus(hypotheses: [String], references: [[String]]) -> BLEUScore {
         precondition(
             hypotheses.count == references.count,
-            "BLEUScore.corpus: \(hypotheses.count) hypotheses but \(references.count) reference lists")
+            "BLEUScore.corpus: \(hypotheses.count) hypotheses but \(references.count) reference lists"
+        )
         let statistics = BLEUStatistics.sum(
             zip(hypotheses, references).map { BLEUStatistics(hypothesis: $0, references: $1) })
         return BLEUScore(statistics: statistics, effectiveOrder: false)

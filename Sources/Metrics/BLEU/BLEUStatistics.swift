@@ -87,7 +87,9 @@ public struct BLEUStatistics: Sendable, Hashable, Codable {
                 var maximum: [NGramKey: Int] = [:]
                 for reference in referenceIDs {
                     var counts: [NGramKey: Int] = [:]
-                    for key in NGramKey.keys(reference, order: order) { counts[key, default: 0] += 1 }
+                    for key in NGramKey.keys(reference, order: order) {
+                        counts[key, default: 0] += 1
+                    }
                     for (key, count) in counts where count > maximum[key, default: 0] {
                         maximum[key] = count
                     }

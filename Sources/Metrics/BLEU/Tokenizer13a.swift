@@ -34,7 +34,9 @@ public enum Tokenizer13a {
         s = replacingAll(s, hyphenNewline, with: [])
         for k in s.indices where s[k] == newline { s[k] = space }
         if s.contains(ampersand) {
-            for (entity, replacement) in entities { s = replacingAll(s, entity, with: [replacement]) }
+            for (entity, replacement) in entities {
+                s = replacingAll(s, entity, with: [replacement])
+            }
         }
         // Pad, and isolate the ASCII symbols.
         var padded: [UInt32] = [space]
@@ -50,16 +52,25 @@ public enum Tokenizer13a {
         }
         padded.append(space)
         // ([^0-9])([.,]) → "\1 \2 "
-        padded = scanPairs(padded) { a, b in !isDigit(a) && isPeriodOrComma(b) } rewrite: {
-            a, b, out in out.append(a); out.append(space); out.append(b); out.append(space)
+        padded = scanPairs(padded) { a, b in
+            !isDigit(a) && isPeriodOrComma(b)
+        } rewrite: {
+            a, b, out in
+            out.append(a); out.append(space); out.append(b); out.append(space)
         }
         // ([.,])([^0-9]) → " \1 \2"
-        padded = scanPairs(padded) { a, b in isPeriodOrComma(a) && !isDigit(b) } rewrite: {
-            a, b, out in out.append(space); out.append(a); out.append(space); out.append(b)
+        padded = scanPairs(padded) { a, b in
+            isPeriodOrComma(a) && !isDigit(b)
+        } rewrite: {
+            a, b, out in
+            out.append(space); out.append(a); out.append(space); out.append(b)
         }
         // ([0-9])(-) → "\1 \2 "
-        padded = scanPairs(padded) { a, b in isDigit(a) && b == hyphen } rewrite: {
-            a, b, out in out.append(a); out.append(space); out.append(b); out.append(space)
+        padded = scanPairs(padded) { a, b in
+            isDigit(a) && b == hyphen
+        } rewrite: {
+            a, b, out in
+            out.append(a); out.append(space); out.append(b); out.append(space)
         }
         return PythonText.split(padded)
     }

@@ -64,7 +64,8 @@ public struct CHRFScore: Sendable, Hashable, Codable {
     public static func corpus(hypotheses: [String], references: [[String]]) -> CHRFScore {
         precondition(
             hypotheses.count == references.count,
-            "CHRFScore.corpus: \(hypotheses.count) hypotheses but \(references.count) reference lists")
+            "CHRFScore.corpus: \(hypotheses.count) hypotheses but \(references.count) reference lists"
+        )
         return CHRFScore(
             statistics: CHRFStatistics.sum(
                 zip(hypotheses, references).map { CHRFStatistics(hypothesis: $0, references: $1) }))

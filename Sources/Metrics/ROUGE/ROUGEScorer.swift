@@ -55,9 +55,15 @@ public struct ROUGEScorer: Sendable {
                 predictionLines: predictionLines, referenceLines: referenceLines,
                 vocabularySize: vocabulary.count)
             if var current = best {
-                if scores.rouge1.fmeasure > current.rouge1.fmeasure { current.rouge1 = scores.rouge1 }
-                if scores.rouge2.fmeasure > current.rouge2.fmeasure { current.rouge2 = scores.rouge2 }
-                if scores.rougeL.fmeasure > current.rougeL.fmeasure { current.rougeL = scores.rougeL }
+                if scores.rouge1.fmeasure > current.rouge1.fmeasure {
+                    current.rouge1 = scores.rouge1
+                }
+                if scores.rouge2.fmeasure > current.rouge2.fmeasure {
+                    current.rouge2 = scores.rouge2
+                }
+                if scores.rougeL.fmeasure > current.rougeL.fmeasure {
+                    current.rougeL = scores.rougeL
+                }
                 if scores.rougeLsum.fmeasure > current.rougeLsum.fmeasure {
                     current.rougeLsum = scores.rougeLsum
                 }
@@ -129,9 +135,11 @@ public struct ROUGEScorer: Sendable {
         let prediction = Array(predictionLines.joined())
         let reference = Array(referenceLines.joined())
         return ROUGEScores(
-            rouge1: ngramScore(prediction: prediction, reference: reference, order: 1,
+            rouge1: ngramScore(
+                prediction: prediction, reference: reference, order: 1,
                 vocabularySize: vocabularySize),
-            rouge2: ngramScore(prediction: prediction, reference: reference, order: 2,
+            rouge2: ngramScore(
+                prediction: prediction, reference: reference, order: 2,
                 vocabularySize: vocabularySize),
             rougeL: lcsScore(prediction: prediction, reference: reference),
             rougeLsum: summaryLCSScore(
@@ -234,7 +242,8 @@ public struct ROUGEScorer: Sendable {
     /// Marks the reference indices of the LCS that rouge-score's back-tracking finds: from the
     /// bottom-right, diagonal on equal tokens, left only when the left cell is strictly
     /// greater, otherwise (ties included) up.
-    static func markLCSIndices(_ reference: [Int32], _ candidate: [Int32], into marks: inout [Bool]) {
+    static func markLCSIndices(_ reference: [Int32], _ candidate: [Int32], into marks: inout [Bool])
+    {
         let rows = reference.count
         let columns = candidate.count
         if rows == 0 || columns == 0 { return }

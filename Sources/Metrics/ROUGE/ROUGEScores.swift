@@ -13,8 +13,7 @@ public struct ROUGEScores: Sendable, Hashable, Codable {
     public var rougeLsum: ROUGEScore
 
     /// The four scores, as given.
-    public init(rouge1: ROUGEScore, rouge2: ROUGEScore, rougeL: ROUGEScore, rougeLsum: ROUGEScore)
-    {
+    public init(rouge1: ROUGEScore, rouge2: ROUGEScore, rougeL: ROUGEScore, rougeLsum: ROUGEScore) {
         self.rouge1 = rouge1
         self.rouge2 = rouge2
         self.rougeL = rougeL
@@ -22,7 +21,8 @@ public struct ROUGEScores: Sendable, Hashable, Codable {
     }
 
     /// All four scores zero.
-    public static let zero = ROUGEScores(rouge1: .zero, rouge2: .zero, rougeL: .zero, rougeLsum: .zero)
+    public static let zero = ROUGEScores(
+        rouge1: .zero, rouge2: .zero, rougeL: .zero, rougeLsum: .zero)
 
     /// The four scores as (name, score) pairs in rouge-score's order: `rouge1`, `rouge2`,
     /// `rougeL`, `rougeLsum`.

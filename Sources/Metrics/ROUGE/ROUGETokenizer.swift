@@ -31,7 +31,8 @@ public struct ROUGETokenizer: Sendable {
     public func tokenize(_ text: String) -> [String] {
         var tokens: [String] = []
         forEachToken(in: text) { token in
-            tokens.append(String(decoding: token.map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self))
+            tokens.append(
+                String(decoding: token.map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self))
         }
         return tokens
     }
@@ -48,7 +49,9 @@ public struct ROUGETokenizer: Sendable {
     /// byte is a separator, except the encodings of U+0130 (C4 B0 → "i", then a separator) and
     /// U+212A (E2 84 AA → "k"), the only non-ASCII code points whose Python lower case is ASCII
     /// alphanumeric. Valid UTF-8 is assumed (Swift strings are).
-    func forEachToken(inUTF8 bytes: Slice<UnsafeBufferPointer<UInt8>>, _ body: (inout [UInt32]) -> Void) {
+    func forEachToken(
+        inUTF8 bytes: Slice<UnsafeBufferPointer<UInt8>>, _ body: (inout [UInt32]) -> Void
+    ) {
         var token: [UInt32] = []
         token.reserveCapacity(32)
         let stemmer = PorterStemmer()

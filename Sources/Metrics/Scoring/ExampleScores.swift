@@ -29,12 +29,14 @@ public struct ExampleScores: Sendable, Hashable {
                 prediction: pair.prediction, references: pair.references)
         }
         if metrics.contains(.bleu) {
-            let statistics = BLEUStatistics(hypothesis: pair.prediction, references: pair.references)
+            let statistics = BLEUStatistics(
+                hypothesis: pair.prediction, references: pair.references)
             bleuStatistics = statistics
             bleu = BLEUScore(statistics: statistics, effectiveOrder: true)
         }
         if metrics.contains(.chrf) {
-            let statistics = CHRFStatistics(hypothesis: pair.prediction, references: pair.references)
+            let statistics = CHRFStatistics(
+                hypothesis: pair.prediction, references: pair.references)
             chrfStatistics = statistics
             chrf = CHRFScore(statistics: statistics)
         }

@@ -11,7 +11,8 @@ public struct PredictionPair: Sendable, Hashable {
     /// A pair with one or more references.
     /// - Precondition: `references` is not empty.
     public init(prediction: String, references: [String]) {
-        precondition(!references.isEmpty, "PredictionPair: no reference for \(prediction.debugDescription)")
+        precondition(
+            !references.isEmpty, "PredictionPair: no reference for \(prediction.debugDescription)")
         self.prediction = prediction
         self.references = references
     }
@@ -41,13 +42,15 @@ extension PredictionPair {
             do {
                 object = try JSONSerialization.jsonObject(with: Data(bytes), options: [])
             } catch {
-                throw .invalidJSON(path: path, line: number, reason: "\(error.localizedDescription)")
+                throw .invalidJSON(
+                    path: path, line: number, reason: "\(error.localizedDescription)")
             }
             guard let fields = object as? [String: Any] else {
                 throw .invalidJSON(path: path, line: number, reason: "not a JSON object")
             }
             guard let predictionValue = fields["prediction"] else {
-                throw .invalidField(path: path, line: number, field: "prediction", reason: "is missing")
+                throw .invalidField(
+                    path: path, line: number, field: "prediction", reason: "is missing")
             }
             guard let prediction = predictionValue as? String else {
                 throw .invalidField(
