@@ -169,7 +169,11 @@ import Testing
             return
         }
         #expect(tensor == "b")
-        // Cut inside the 8-byte length prefix.
+        // An empty file, and one cut inside the 8-byte length prefix.
+        guard case .fileTooShort(_, 0) = try openError(Data()) else {
+            Issue.record("expected fileTooShort for an empty file")
+            return
+        }
         guard case .fileTooShort(_, 5) = try openError(whole.prefix(5)) else {
             Issue.record("expected fileTooShort")
             return
