@@ -62,7 +62,8 @@ public struct HTMLReport: Sendable {
         out += "<p class=\"summary\">"
         if let gate = input.gate { out += badge(gate.overall) + " " }
         out += "\(h(summary.headline))</p>\n"
-        out += "<p class=\"note\">Forgetting is measured \(h(input.reference.label)); positive "
+        out +=
+            "<p class=\"note\">Forgetting is measured \(h(input.reference.label)); positive "
             + "forgetting means worse, for lower-is-better metrics (perplexity) too.</p>\n"
 
         out += gateSection(summary)
@@ -73,19 +74,23 @@ public struct HTMLReport: Sendable {
 
         let comparisons = input.shownComparisons
         if !comparisons.isEmpty {
-            out += "<section id=\"deltas\">\n<h2>Changes with \(summary.confidenceLabel) "
+            out +=
+                "<section id=\"deltas\">\n<h2>Changes with \(summary.confidenceLabel) "
                 + "confidence intervals</h2>\n"
             if let b = input.baselineName, let c = input.candidateName {
-                out += "<p class=\"note\">\(h(c)) vs \(h(b)); each row on its own scale, right is "
+                out +=
+                    "<p class=\"note\">\(h(c)) vs \(h(b)); each row on its own scale, right is "
                     + "better; dashed: tolerated drop.</p>\n"
             }
-            let chart = input.gate.map { IntervalChart(gate: $0) }
+            let chart =
+                input.gate.map { IntervalChart(gate: $0) }
                 ?? IntervalChart(rows: comparisons.map { IntervalChart.Row(comparison: $0) })
             out += "<div class=\"scroll\">\n" + chart.svg() + "</div>\n</section>\n"
         }
 
         if m.rowCount > 1 {
-            out += "<section id=\"tasks\">\n<h2>Each task across stages</h2>\n<div class=\"grid\">\n"
+            out +=
+                "<section id=\"tasks\">\n<h2>Each task across stages</h2>\n<div class=\"grid\">\n"
             for (j, column) in m.columns.enumerated() {
                 let points = (0..<m.rowCount).map { (x: Double($0), y: m.values[$0][j]) }
                 let errors = m.standardErrors.map { se in (0..<m.rowCount).map { se[$0][j] } }
@@ -113,15 +118,18 @@ public struct HTMLReport: Sendable {
             out += "</section>\n"
         }
 
-        let points = m.learningVersusForgetting(reference: .baseModel, columns: summary.proportionColumns)
-            .compactMap { p -> ScatterChart.Point? in
-                guard let gain = p.targetGain, let other = p.otherChange else { return nil }
-                return ScatterChart.Point(
-                    label: p.stage, group: input.stages[p.row].method, x: other, y: gain)
-            }
+        let points = m.learningVersusForgetting(
+            reference: .baseModel, columns: summary.proportionColumns
+        )
+        .compactMap { p -> ScatterChart.Point? in
+            guard let gain = p.targetGain, let other = p.otherChange else { return nil }
+            return ScatterChart.Point(
+                label: p.stage, group: input.stages[p.row].method, x: other, y: gain)
+        }
         if !points.isEmpty {
             out += "<section id=\"learning\">\n<h2>Learning vs forgetting</h2>\n"
-            out += "<p class=\"note\">Per stage, against the base model: mean change on the tasks "
+            out +=
+                "<p class=\"note\">Per stage, against the base model: mean change on the tasks "
                 + "it was not trained on (x) and mean gain on its target tasks (y), over "
                 + "proportion metrics (Biderman et al. 2024).</p>\n"
             out += ScatterChart(points: points).svg()
@@ -132,7 +140,8 @@ public struct HTMLReport: Sendable {
         out += "<footer>ForgetMeNot report"
         if !input.generatedBy.isEmpty { out += " · \(h(input.generatedBy))" }
         if let gate = input.gate {
-            out += " · paired bootstrap, \(gate.resamples) resamples, seed \(gate.seed); "
+            out +=
+                " · paired bootstrap, \(gate.resamples) resamples, seed \(gate.seed); "
                 + "Holm correction across tasks"
         }
         out += "</footer>\n</main>\n</body>\n</html>\n"
@@ -144,7 +153,8 @@ public struct HTMLReport: Sendable {
         guard !comparisons.isEmpty else { return "" }
         var out = "<section id=\"gate\">\n<h2>"
         out += input.gate == nil ? "Baseline vs candidate" : "Gate verdicts"
-        out += "</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>task</th><th>metric</th>"
+        out +=
+            "</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>task</th><th>metric</th>"
             + "<th>items</th><th>baseline</th><th>candidate</th>"
             + "<th>Δ [\(summary.confidenceLabel) CI]</th>"
         if input.gate != nil {
@@ -155,7 +165,8 @@ public struct HTMLReport: Sendable {
         out += "</tr></thead>\n<tbody>\n"
         for c in comparisons {
             let scale = c.baselineScore
-            out += "<tr><td>\(h(c.task))</td><td>\(h(c.metric))</td>"
+            out +=
+                "<tr><td>\(h(c.task))</td><td>\(h(c.metric))</td>"
                 + "<td class=\"num\">\(c.itemCount)</td>"
                 + "<td class=\"num\">\(NumberFormatting.score(c.baselineScore))</td>"
                 + "<td class=\"num\">\(NumberFormatting.score(c.candidateScore, scale: scale))</td>"
@@ -165,12 +176,14 @@ public struct HTMLReport: Sendable {
                 var verdict = badge(v.verdict)
                 if v.advisory { verdict += " <span class=\"note\">advisory</span>" }
                 if v.verdict == .inconclusive {
-                    verdict += " <span class=\"note\">"
+                    verdict +=
+                        " <span class=\"note\">"
                         + (v.reason == .tooFewItems ? "too few items; " : "")
                         + "detectable drop \(NumberFormatting.score(v.minimalDetectableDrop, scale: scale))"
                         + "</span>"
                 }
-                out += "<td class=\"num\">\(NumberFormatting.score(v.toleratedDrop, scale: scale))</td>"
+                out +=
+                    "<td class=\"num\">\(NumberFormatting.score(v.toleratedDrop, scale: scale))</td>"
                     + "<td class=\"num\">\(p)</td><td>\(verdict)</td>"
             } else {
                 let p = c.mcNemar.map { NumberFormatting.pValue($0.pValue) } ?? "–"
@@ -186,7 +199,8 @@ public struct HTMLReport: Sendable {
         let m = input.matrix
         let columns = summary.proportionColumns
         var out = "<section id=\"stages\">\n<h2>Stages and forgetting</h2>\n"
-        out += "<div class=\"scroll\"><table>\n<thead><tr><th>checkpoint</th><th>method</th>"
+        out +=
+            "<div class=\"scroll\"><table>\n<thead><tr><th>checkpoint</th><th>method</th>"
             + "<th>parent</th><th>commit</th><th>avg forgetting</th><th>max forgetting</th>"
             + "<th>most forgotten</th></tr></thead>\n<tbody>\n"
         for (i, stage) in input.stages.enumerated() {
@@ -203,12 +217,14 @@ public struct HTMLReport: Sendable {
                     if best == nil || relative > best!.1 { best = (j, relative) }
                 }
                 if let best, best.1 > 0 {
-                    worst = h(m.columns[best.0].label) + " ("
+                    worst =
+                        h(m.columns[best.0].label) + " ("
                         + NumberFormatting.signed(-best.1 * 100, scale: 10) + "%)"
                 }
             }
             let commit = stage.checkpoint.map { String($0.prefix(10)) } ?? "–"
-            out += "<tr><td>\(h(stage.name))</td><td>\(h(stage.method))</td>"
+            out +=
+                "<tr><td>\(h(stage.name))</td><td>\(h(stage.method))</td>"
                 + "<td>\(h(stage.parent ?? "–"))</td><td><code>\(h(commit))</code></td>"
                 + "<td class=\"num\">\(average.map { NumberFormatting.signed($0, scale: 1) } ?? "–")</td>"
                 + "<td class=\"num\">\(maximum.map { NumberFormatting.signed($0, scale: 1) } ?? "–")</td>"
@@ -222,10 +238,14 @@ public struct HTMLReport: Sendable {
         if let fwt = m.forwardTransfer(columns: columns) {
             transfer.append("forward transfer \(NumberFormatting.signed(fwt, scale: 1))")
         }
-        out += "<p class=\"note\">Average and maximum forgetting as Chaudhry et al. (2018) "
+        out +=
+            "<p class=\"note\">Average and maximum forgetting as Chaudhry et al. (2018) "
             + "(against the best score so far), over proportion metrics"
-        out += transfer.isEmpty ? "" : "; " + transfer.joined(separator: ", ")
-            + " (Lopez-Paz &amp; Ranzato 2017)"
+        out +=
+            transfer.isEmpty
+            ? ""
+            : "; " + transfer.joined(separator: ", ")
+                + " (Lopez-Paz &amp; Ranzato 2017)"
         out += ". Most forgotten: largest relative drop \(h(input.reference.label)).</p>\n"
         out += "</section>\n"
         return out
@@ -237,11 +257,13 @@ public struct HTMLReport: Sendable {
         let b = input.baselineName ?? "baseline"
         let c = input.candidateName ?? "candidate"
         var out = "<section id=\"flips\">\n<h2>Flipped items</h2>\n"
-        out += "<div class=\"scroll\"><table>\n<thead><tr><th>task</th><th>item</th>"
+        out +=
+            "<div class=\"scroll\"><table>\n<thead><tr><th>task</th><th>item</th>"
             + "<th>prompt</th><th>reference</th><th>\(h(b)) output</th><th>\(h(c)) output</th>"
             + "<th>score</th></tr></thead>\n<tbody>\n"
         for f in flips {
-            out += "<tr><td>\(h(f.task))</td><td>\(h(f.itemId))</td>"
+            out +=
+                "<tr><td>\(h(f.task))</td><td>\(h(f.itemId))</td>"
                 + "<td class=\"text\">\(h(Escaping.truncated(f.prompt, limit: 400)))</td>"
                 + "<td class=\"text\">\(h(f.reference))</td>"
                 + "<td class=\"text\">\(h(f.baselineOutput))</td>"

@@ -44,7 +44,8 @@ public struct MarkdownReport: Sendable {
             out += hasGate ? " verdict |\n" : "\n"
             out += "|:--|:--|--:|--:|:--|" + (hasGate ? ":--|\n" : "\n")
             for c in comparisons {
-                out += "| \(cell(c.task)) | \(cell(c.metric)) | "
+                out +=
+                    "| \(cell(c.task)) | \(cell(c.metric)) | "
                     + NumberFormatting.score(c.baselineScore) + " | "
                     + NumberFormatting.score(c.candidateScore, scale: c.baselineScore) + " | "
                     + ReportSummary.deltaText(c) + " |"
@@ -53,8 +54,10 @@ public struct MarkdownReport: Sendable {
                     if v.advisory { text += " (advisory)" }
                     if v.verdict == .inconclusive {
                         text += v.reason == .tooFewItems ? ", too few items" : ""
-                        text += ", detectable drop "
-                            + NumberFormatting.score(v.minimalDetectableDrop, scale: c.baselineScore)
+                        text +=
+                            ", detectable drop "
+                            + NumberFormatting.score(
+                                v.minimalDetectableDrop, scale: c.baselineScore)
                     }
                     out += " \(text) |"
                 }
@@ -68,7 +71,8 @@ public struct MarkdownReport: Sendable {
             out += "|:--|:--|--:|--:|--:|\n"
             for (j, column) in m.columns.enumerated() {
                 let base = m.values[0][j]
-                out += "| \(cell(column.task)) | \(cell(column.metric)) | "
+                out +=
+                    "| \(cell(column.task)) | \(cell(column.metric)) | "
                     + NumberFormatting.score(base) + " | "
                     + NumberFormatting.score(m.values[last][j], scale: base) + " | "
                     + NumberFormatting.signed(m.values[last][j] - base, scale: base) + " |\n"
@@ -82,7 +86,8 @@ public struct MarkdownReport: Sendable {
             out += "| task | item | reference | baseline output | candidate output | score |\n"
             out += "|:--|:--|:--|:--|:--|:--|\n"
             for f in flips {
-                out += "| \(cell(f.task)) | \(cell(f.itemId)) | \(Escaping.markdownCell(f.reference, limit: 40)) | "
+                out +=
+                    "| \(cell(f.task)) | \(cell(f.itemId)) | \(Escaping.markdownCell(f.reference, limit: 40)) | "
                     + "\(Escaping.markdownCell(f.baselineOutput, limit: 60)) | "
                     + "\(Escaping.markdownCell(f.candidateOutput, limit: 60)) | "
                     + NumberFormatting.score(f.baselineScore, scale: 1) + " → "
@@ -92,7 +97,8 @@ public struct MarkdownReport: Sendable {
         }
         var footer = "forgetting \(input.reference.label)"
         if let gate = input.gate {
-            footer += " · paired bootstrap, \(gate.resamples) resamples, seed \(gate.seed), Holm-corrected"
+            footer +=
+                " · paired bootstrap, \(gate.resamples) resamples, seed \(gate.seed), Holm-corrected"
         }
         if !input.generatedBy.isEmpty { footer += " · \(cell(input.generatedBy))" }
         out += "<sub>\(footer)</sub>\n"

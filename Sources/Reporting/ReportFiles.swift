@@ -10,7 +10,8 @@ public enum ReportFiles {
     @discardableResult
     public static func write(_ input: ReportInput, to directory: URL) throws -> [URL] {
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: directory, withIntermediateDirectories: true)
         } catch {
             throw ReportingError.cannotWrite(path: directory.path, cause: error)
         }

@@ -36,7 +36,8 @@ struct ReportSummary {
                 text += " (all \(deciding.count) checks pass)"
             case .fail:
                 let names = failed.prefix(3).map { "\($0.comparison.task)/\($0.comparison.metric)" }
-                text += " (\(failed.count) of \(deciding.count) checks fail: "
+                text +=
+                    " (\(failed.count) of \(deciding.count) checks fail: "
                     + names.joined(separator: ", ") + (failed.count > 3 ? ", …" : "") + ")"
             case .inconclusive:
                 text += " (\(unsure.count) of \(deciding.count) checks inconclusive, none fail)"
@@ -60,8 +61,10 @@ struct ReportSummary {
         if let worst, worst.value > 0 {
             let column = m.columns[worst.column]
             let f = m.forgetting(column: worst.column, row: last, reference: input.reference)!
-            text += "; most forgotten by \(m.stages[last]): \(column.label) "
-                + NumberFormatting.signed(-column.direction.sign * f, scale: m.values[0][worst.column])
+            text +=
+                "; most forgotten by \(m.stages[last]): \(column.label) "
+                + NumberFormatting.signed(
+                    -column.direction.sign * f, scale: m.values[0][worst.column])
                 + " \(input.reference.label)"
         } else {
             text += "; no task got worse by \(m.stages[last]) \(input.reference.label)"

@@ -26,18 +26,22 @@ struct CorpusVector: Decodable {
         // themselves, a perfect system).
         for vector in try Self.vectors() where vector.predictions.count == vector.references.count {
             let bleu = vector.predictions.indices.map {
-                BLEUStatistics(hypothesis: vector.predictions[$0], references: [vector.references[$0]])
+                BLEUStatistics(
+                    hypothesis: vector.predictions[$0], references: [vector.references[$0]])
             }
             let chrf = vector.predictions.indices.map {
-                CHRFStatistics(hypothesis: vector.predictions[$0], references: [vector.references[$0]])
+                CHRFStatistics(
+                    hypothesis: vector.predictions[$0], references: [vector.references[$0]])
             }
             let bleuResult = PairedBootstrap(resamples: 20).run(
                 .bleu(baseline: bleu, candidate: bleu), key: vector.id)
-            expectClose(bleuResult.baselineScore, vector.corpus_bleu.score, rtol: 1e-9, atol: 1e-9,
+            expectClose(
+                bleuResult.baselineScore, vector.corpus_bleu.score, rtol: 1e-9, atol: 1e-9,
                 "BLEU of \(vector.id)")
             let chrfResult = PairedBootstrap(resamples: 20).run(
                 .chrF(baseline: chrf, candidate: chrf), key: vector.id)
-            expectClose(chrfResult.baselineScore, vector.corpus_chrf.score, rtol: 1e-9, atol: 1e-9,
+            expectClose(
+                chrfResult.baselineScore, vector.corpus_chrf.score, rtol: 1e-9, atol: 1e-9,
                 "chrF of \(vector.id)")
             // Identical sides: every resampled difference is exactly 0.
             #expect(bleuResult.sortedDeltas.allSatisfy { $0 == 0 })

@@ -18,8 +18,12 @@ import Testing
     }
 
     @Test func unpairedOrDuplicateItemsThrow() {
-        #expect(throws: AnalysisError.unpairedItems(task: "t", onlyInBaseline: ["b"], onlyInCandidate: ["c"])) {
-            try PairedItems(task: "t", baseline: [("a", 1.0), ("b", 1.0)], candidate: [("a", 1.0), ("c", 0.0)])
+        #expect(
+            throws: AnalysisError.unpairedItems(
+                task: "t", onlyInBaseline: ["b"], onlyInCandidate: ["c"])
+        ) {
+            try PairedItems(
+                task: "t", baseline: [("a", 1.0), ("b", 1.0)], candidate: [("a", 1.0), ("c", 0.0)])
         }
         #expect(throws: AnalysisError.duplicateItem(task: "t", id: "a")) {
             try PairedItems(task: "t", baseline: [("a", 1.0), ("a", 0.0)], candidate: [("a", 1.0)])

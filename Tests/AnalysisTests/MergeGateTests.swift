@@ -190,7 +190,9 @@ let gateCases: [GateCase] = [
 
     @Test func mustNotRegressTaskMissingIsAnError() {
         let policy = GatePolicy(mustNotRegress: ["hellaswag"], resamples: 100)
-        #expect(throws: AnalysisError.missingMustNotRegressTask(task: "hellaswag", available: ["sst2"])) {
+        #expect(
+            throws: AnalysisError.missingMustNotRegressTask(task: "hellaswag", available: ["sst2"])
+        ) {
             try MergeGate(policy: policy).evaluate([gateCases[0].comparisons[0]])
         }
     }
@@ -209,11 +211,14 @@ let gateCases: [GateCase] = [
     }
 
     @Test func invalidPolicyValuesAreRejected() {
-        let bad = GatePolicy(defaults: GateThreshold(delta: 0.02, relative: true, alpha: 1.5, minItems: 10))
+        let bad = GatePolicy(
+            defaults: GateThreshold(delta: 0.02, relative: true, alpha: 1.5, minItems: 10))
         #expect(throws: AnalysisError.self) { try MergeGate(policy: bad) }
         let badRule = GatePolicy(rules: [GateRule(task: "x", delta: -1)])
-        #expect(throws: AnalysisError.invalidPolicy(
-            field: "rules[0].delta", value: "-1.0", expected: "a finite number >= 0")) {
+        #expect(
+            throws: AnalysisError.invalidPolicy(
+                field: "rules[0].delta", value: "-1.0", expected: "a finite number >= 0")
+        ) {
             try MergeGate(policy: badRule)
         }
     }
@@ -232,15 +237,19 @@ let gateCases: [GateCase] = [
              "seed": 7}
             """
         let policy = try JSONDecoder().decode(GatePolicy.self, from: Data(json.utf8))
-        #expect(policy.defaults == GateThreshold(delta: 0.03, relative: true, alpha: 0.05, minItems: 200))
+        #expect(
+            policy.defaults
+                == GateThreshold(delta: 0.03, relative: true, alpha: 0.05, minItems: 200))
         #expect(policy.resamples == 10_000)
         #expect(policy.seed == 7)
         #expect(policy.decides(task: "sst2") && !policy.decides(task: "boolq"))
         // Task rule, then task-and-metric rule, laid over the defaults.
-        #expect(policy.threshold(task: "sst2", metric: "acc")
-            == GateThreshold(delta: 0.01, relative: false, alpha: 0.05, minItems: 200))
-        #expect(policy.threshold(task: "sst2", metric: "acc_norm")
-            == GateThreshold(delta: 0.01, relative: false, alpha: 0.01, minItems: 200))
+        #expect(
+            policy.threshold(task: "sst2", metric: "acc")
+                == GateThreshold(delta: 0.01, relative: false, alpha: 0.05, minItems: 200))
+        #expect(
+            policy.threshold(task: "sst2", metric: "acc_norm")
+                == GateThreshold(delta: 0.01, relative: false, alpha: 0.01, minItems: 200))
         #expect(policy.threshold(task: "wikitext", metric: "word_perplexity").delta == 0.05)
         #expect(policy.threshold(task: "boolq", metric: "acc") == policy.defaults)
     }

@@ -9,8 +9,12 @@ import Testing
     // default linear percentile); the script is in Benchmarks/analysis/bootstrap_reference.py.
     @Test func generatorMatchesTheReferenceStream() {
         var g = SeededGenerator(seed: 0)
-        #expect([g.next(), g.next(), g.next()]
-            == [11_091_344_671_253_066_420, 13_793_997_310_169_335_082, 1_900_383_378_846_508_768])
+        #expect(
+            [g.next(), g.next(), g.next()]
+                == [
+                    11_091_344_671_253_066_420, 13_793_997_310_169_335_082,
+                    1_900_383_378_846_508_768,
+                ])
         var keyed = SeededGenerator(seed: 7, key: "sst2/acc", index: 3)
         #expect((0..<8).map { _ in keyed.index(below: 10) } == [3, 3, 7, 3, 2, 0, 4, 0])
     }
@@ -34,7 +38,8 @@ import Testing
 
     @Test func sameSeedSameResultDifferentSeedDifferent() {
         let data = PairedData.continuous(
-            baseline: (0..<300).map { sin(Double($0)) }, candidate: (0..<300).map { cos(Double($0)) })
+            baseline: (0..<300).map { sin(Double($0)) },
+            candidate: (0..<300).map { cos(Double($0)) })
         let a = PairedBootstrap(resamples: 2000, seed: 1).run(data, key: "x/y")
         let b = PairedBootstrap(resamples: 2000, seed: 1).run(data, key: "x/y")
         let c = PairedBootstrap(resamples: 2000, seed: 2).run(data, key: "x/y")

@@ -77,11 +77,14 @@ let workedMatrix = ScoreMatrix(
         // Perplexity rises 20 → 22 → 25: the model got worse, so forgetting is positive.
         let m = ScoreMatrix(
             stages: ["base", "s1", "s2"],
-            columns: [ScoreColumn(task: "wiki", metric: "word_perplexity", direction: .lowerIsBetter)],
+            columns: [
+                ScoreColumn(task: "wiki", metric: "word_perplexity", direction: .lowerIsBetter)
+            ],
             values: [[20], [22], [25]], targetTasks: [[], ["other"], ["other"]])
         // vs base: −(20 − 25) = 5; vs previous: −(22 − 25) = 3; best so far: min(20, 22) = 20 → 5.
         expectClose(try #require(m.forgetting(column: 0, row: 2, reference: .baseModel)), 5.0)
-        expectClose(try #require(m.forgetting(column: 0, row: 2, reference: .previousCheckpoint)), 3.0)
+        expectClose(
+            try #require(m.forgetting(column: 0, row: 2, reference: .previousCheckpoint)), 3.0)
         expectClose(try #require(m.forgetting(column: 0, row: 2, reference: .bestEver)), 5.0)
         expectClose(try #require(m.maximumForgetting()), 5.0)
     }

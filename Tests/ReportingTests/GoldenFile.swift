@@ -20,7 +20,9 @@ func expectMatchesGolden(
     let got = line < a.count ? String(a[line]) : "<end>"
     let want = line < e.count ? String(e[line]) : "<end>"
     Issue.record(
-        Comment(rawValue: "\(name) differs from the golden file at line \(line + 1):\n  got:      \(got)\n"
-            + "  expected: \(want)\n(set FMN_UPDATE_GOLDENS=1 to rewrite, then review)"),
+        Comment(
+            rawValue:
+                "\(name) differs from the golden file at line \(line + 1):\n  got:      \(got)\n"
+                + "  expected: \(want)\n(set FMN_UPDATE_GOLDENS=1 to rewrite, then review)"),
         sourceLocation: sourceLocation)
 }

@@ -20,7 +20,9 @@ import Testing
     }
 
     @Test func escapingCoversEveryMarkupCharacter() {
-        #expect(Escaping.html("<a href='x'>\"&\"</a>") == "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;")
+        #expect(
+            Escaping.html("<a href='x'>\"&\"</a>")
+                == "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;")
         #expect(Escaping.html("情感 \u{01}") == "情感 \u{FFFD}")
         #expect(Escaping.markdownCell("a|b\nc") == "a\\|b c")
     }

@@ -43,7 +43,8 @@ import Testing
         #expect(html.contains("a &lt;b&gt;bold&lt;/b&gt; &amp; tender film"))
         #expect(html.contains("你好"))
         #expect(html.contains("<svg"))
-        for section in ["gate", "stages", "matrix", "deltas", "tasks", "loss", "learning", "flips"] {
+        for section in ["gate", "stages", "matrix", "deltas", "tasks", "loss", "learning", "flips"]
+        {
             #expect(html.contains("<section id=\"\(section)\">"), "missing section \(section)")
         }
     }
@@ -57,7 +58,8 @@ import Testing
     @Test func writesBothFiles() throws {
         let folder = try Fixtures.temporaryDirectory("fmn-report")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let urls = try ReportFiles.write(SampleReport.input(), to: folder.appendingPathComponent("out"))
+        let urls = try ReportFiles.write(
+            SampleReport.input(), to: folder.appendingPathComponent("out"))
         #expect(urls.map(\.lastPathComponent) == ["report.md", "report.html"])
         let markdown = try Fixtures.text(urls[0])
         #expect(markdown == MarkdownReport(input: SampleReport.input()).render())
@@ -76,7 +78,8 @@ import Testing
     @Test func lossChartMatchesGolden() throws {
         let series = SampleReport.lossCurves.map { curve in
             LineChart.Series(
-                name: curve.stage, points: zip(curve.steps, curve.losses).map { (x: Double($0), y: $1) })
+                name: curve.stage,
+                points: zip(curve.steps, curve.losses).map { (x: Double($0), y: $1) })
         }
         let chart = LineChart(
             title: "Training loss by step", xLabel: "step", yLabel: "loss", series: series)

@@ -41,9 +41,11 @@ enum SampleReport {
 
     /// Binary items with the given outcome counts, deterministic order.
     static func binary(_ b: Int, _ c: Int, _ both: Int, _ neither: Int) -> PairedData {
-        let base = Array(repeating: 1.0, count: b) + Array(repeating: 0.0, count: c)
+        let base =
+            Array(repeating: 1.0, count: b) + Array(repeating: 0.0, count: c)
             + Array(repeating: 1.0, count: both) + Array(repeating: 0.0, count: neither)
-        let cand = Array(repeating: 0.0, count: b) + Array(repeating: 1.0, count: c)
+        let cand =
+            Array(repeating: 0.0, count: b) + Array(repeating: 1.0, count: c)
             + Array(repeating: 1.0, count: both) + Array(repeating: 0.0, count: neither)
         return .binary(baseline: base, candidate: cand)
     }

@@ -47,7 +47,11 @@ extension ScoreMatrix {
             var other: [Double] = []
             for j in chosen {
                 let change = columns[j].direction.improvement(from: values[r][j], to: values[i][j])
-                if isTarget(row: i, column: j) { target.append(change) } else { other.append(change) }
+                if isTarget(row: i, column: j) {
+                    target.append(change)
+                } else {
+                    other.append(change)
+                }
             }
             func mean(_ xs: [Double]) -> Double? {
                 xs.isEmpty ? nil : xs.reduce(0, +) / Double(xs.count)

@@ -24,7 +24,8 @@ public struct GateThreshold: Codable, Sendable, Equatable {
 
     /// `δ = 0.02` relative (2 % of the baseline score, which suits every scale), `α = 0.05`,
     /// at least 100 items.
-    public static let standard = GateThreshold(delta: 0.02, relative: true, alpha: 0.05, minItems: 100)
+    public static let standard = GateThreshold(
+        delta: 0.02, relative: true, alpha: 0.05, minItems: 100)
 
     /// The tolerated drop in the metric's units for a given baseline score.
     public func absoluteDelta(baselineScore: Double) -> Double {

@@ -55,7 +55,8 @@ public struct MergeGate: Sendable {
                 || ($0.task == $1.task
                     && $0.metric.unicodeScalars.lexicographicallyPrecedes($1.metric.unicodeScalars))
         }
-        for (a, b) in zip(ordered, ordered.dropFirst()) where a.task == b.task && a.metric == b.metric {
+        for (a, b) in zip(ordered, ordered.dropFirst())
+        where a.task == b.task && a.metric == b.metric {
             throw AnalysisError.duplicateComparison(task: a.task, metric: a.metric)
         }
         let tasks = Array(Set(ordered.map(\.task))).sorted()
@@ -89,7 +90,8 @@ public struct MergeGate: Sendable {
 
         let deciding = partial.filter { !$0.advisory }.map(\.verdict)
         let overall: GateVerdict =
-            deciding.contains(.fail) ? .fail
+            deciding.contains(.fail)
+            ? .fail
             : deciding.contains(.inconclusive) ? .inconclusive : .pass
         return GateReport(
             verdicts: partial, overall: overall, resamples: policy.resamples, seed: policy.seed)

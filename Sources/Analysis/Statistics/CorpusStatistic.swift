@@ -18,7 +18,8 @@ public struct CorpusStatistic: Sendable {
     ///   - name: Label for reports.
     ///   - statisticCount: `K`, the length of every item's vector.
     ///   - score: The corpus score of summed statistics `[K]`.
-    public init(name: String, statisticCount: Int, score: @escaping @Sendable ([Double]) -> Double) {
+    public init(name: String, statisticCount: Int, score: @escaping @Sendable ([Double]) -> Double)
+    {
         precondition(statisticCount > 0, "CorpusStatistic: statisticCount must be > 0")
         self.name = name
         self.statisticCount = statisticCount

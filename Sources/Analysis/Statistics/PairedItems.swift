@@ -20,7 +20,8 @@ public struct PairedItems<Value: Sendable>: Sendable {
     ///   ``AnalysisError/unpairedItems(task:onlyInBaseline:onlyInCandidate:)`` when the id sets
     ///   differ.
     public init(
-        task: String, baseline: [(id: String, value: Value)], candidate: [(id: String, value: Value)]
+        task: String, baseline: [(id: String, value: Value)],
+        candidate: [(id: String, value: Value)]
     ) throws {
         func index(_ items: [(id: String, value: Value)]) throws -> [String: Value] {
             var out: [String: Value] = [:]

@@ -21,7 +21,8 @@ public struct WilsonInterval: Codable, Sendable, Equatable {
         precondition(
             trials > 0 && successes >= 0 && successes <= trials,
             "WilsonInterval: need 0 <= successes (\(successes)) <= trials (\(trials)), trials > 0")
-        precondition(alpha > 0 && alpha < 1, "WilsonInterval: alpha must be in (0, 1), got \(alpha)")
+        precondition(
+            alpha > 0 && alpha < 1, "WilsonInterval: alpha must be in (0, 1), got \(alpha)")
         let n = Double(trials)
         let p = Double(successes) / n
         let z = NormalDistribution.quantile(1 - alpha / 2)

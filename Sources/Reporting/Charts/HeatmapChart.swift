@@ -61,10 +61,12 @@ public struct HeatmapChart: Sendable {
                 let shade = shade(row: i, column: j)
                 let fill = shade.map(ChartStyle.diverging) ?? "#f2f2f2"
                 let scale = matrix.values[0][j]
-                var title = "\(matrix.stages[i]) · \(matrix.columns[j].label): "
+                var title =
+                    "\(matrix.stages[i]) · \(matrix.columns[j].label): "
                     + NumberFormatting.score(value, scale: scale)
                 if let f = matrix.forgetting(column: j, row: i, reference: reference), i > 0 {
-                    title += " (forgetting \(reference.label): "
+                    title +=
+                        " (forgetting \(reference.label): "
                         + NumberFormatting.signed(f, scale: scale) + ")"
                 }
                 canvas.rect(

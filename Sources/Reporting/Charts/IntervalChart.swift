@@ -72,7 +72,9 @@ public struct IntervalChart: Sendable {
             let pad = max((high - low) * 0.08, 1e-9)
             low -= pad
             high += pad
-            func px(_ v: Double) -> Double { labelWidth + 8 + (v - low) / (high - low) * (track - 16) }
+            func px(_ v: Double) -> Double {
+                labelWidth + 8 + (v - low) / (high - low) * (track - 16)
+            }
             let y = top + rowHeight * Double(k)
             let mid = y + rowHeight / 2
             if k % 2 == 0 {
@@ -88,9 +90,11 @@ public struct IntervalChart: Sendable {
                     stroke: "#D55E00", dashed: true)
             }
             let color = Self.color(row.verdict)
-            canvas.line(x1: px(ends[0]), y1: mid, x2: px(ends[1]), y2: mid, stroke: color, width: 2.5)
+            canvas.line(
+                x1: px(ends[0]), y1: mid, x2: px(ends[1]), y2: mid, stroke: color, width: 2.5)
             let scale = c.baselineScore
-            let text = NumberFormatting.signed(c.delta, scale: scale) + " ["
+            let text =
+                NumberFormatting.signed(c.delta, scale: scale) + " ["
                 + NumberFormatting.signed(c.lower, scale: scale) + ", "
                 + NumberFormatting.signed(c.upper, scale: scale) + "]"
             canvas.circle(

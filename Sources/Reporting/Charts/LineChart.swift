@@ -77,7 +77,9 @@ public struct LineChart: Sendable {
         let yLow = min(yTicks.first!, yMinRaw)
         let yHigh = max(yTicks.last!, yMaxRaw)
         let xLow = categories == nil ? xMin : -0.5
-        let xHigh = categories == nil ? (xMax > xMin ? xMax : xMin + 1) : Double(max(categories!.count, 1)) - 0.5
+        let xHigh =
+            categories == nil
+            ? (xMax > xMin ? xMax : xMin + 1) : Double(max(categories!.count, 1)) - 0.5
         func px(_ x: Double) -> Double { left + (x - xLow) / (xHigh - xLow) * plotWidth }
         func py(_ y: Double) -> Double {
             top + plotHeight - (y - yLow) / max(yHigh - yLow, 1e-300) * plotHeight
@@ -85,7 +87,8 @@ public struct LineChart: Sendable {
 
         let yDecimals = ChartStyle.tickDecimals(yTicks)
         for t in yTicks where t >= yLow && t <= yHigh {
-            canvas.line(x1: left, y1: py(t), x2: left + plotWidth, y2: py(t), stroke: ChartStyle.grid)
+            canvas.line(
+                x1: left, y1: py(t), x2: left + plotWidth, y2: py(t), stroke: ChartStyle.grid)
             canvas.text(
                 NumberFormatting.fixed(t, decimals: yDecimals), x: left - 4, y: py(t) + 3.5,
                 size: 9, anchor: "end", fill: "#555")

@@ -22,7 +22,8 @@ struct SVGCanvas {
         stroke: String? = nil, title: String? = nil
     ) {
         let strokeAttribute = stroke.map { " stroke=\"\($0)\"" } ?? ""
-        let open = "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(height))\""
+        let open =
+            "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(height))\""
             + " fill=\"\(fill)\"\(strokeAttribute)"
         body += title == nil ? open + "/>\n" : open + ">\(titled(title))</rect>\n"
     }
@@ -32,14 +33,16 @@ struct SVGCanvas {
         dashed: Bool = false
     ) {
         let dash = dashed ? " stroke-dasharray=\"4 3\"" : ""
-        body += "<line x1=\"\(n(x1))\" y1=\"\(n(y1))\" x2=\"\(n(x2))\" y2=\"\(n(y2))\" "
+        body +=
+            "<line x1=\"\(n(x1))\" y1=\"\(n(y1))\" x2=\"\(n(x2))\" y2=\"\(n(y2))\" "
             + "stroke=\"\(stroke)\" stroke-width=\"\(n(width))\"\(dash)/>\n"
     }
 
     mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 1.5) {
         guard !points.isEmpty else { return }
         let list = points.map { "\(n($0.0)),\(n($0.1))" }.joined(separator: " ")
-        body += "<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(stroke)\" "
+        body +=
+            "<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(stroke)\" "
             + "stroke-width=\"\(n(width))\" stroke-linejoin=\"round\"/>\n"
     }
 
@@ -54,10 +57,12 @@ struct SVGCanvas {
         fill: String = "#222", bold: Bool = false, rotate: Double? = nil
     ) {
         let weight = bold ? " font-weight=\"bold\"" : ""
-        let transform = rotate.map {
-            " transform=\"rotate(\(n($0)) \(n(x)) \(n(y)))\""
-        } ?? ""
-        body += "<text x=\"\(n(x))\" y=\"\(n(y))\" font-size=\"\(n(size))\" "
+        let transform =
+            rotate.map {
+                " transform=\"rotate(\(n($0)) \(n(x)) \(n(y)))\""
+            } ?? ""
+        body +=
+            "<text x=\"\(n(x))\" y=\"\(n(y))\" font-size=\"\(n(size))\" "
             + "text-anchor=\"\(anchor)\" fill=\"\(fill)\"\(weight)\(transform)>"
             + "\(Escaping.html(string))</text>\n"
     }

@@ -52,7 +52,8 @@ public struct ScatterChart: Sendable {
         let legend = groups.isEmpty ? 0.0 : 18
         var canvas = SVGCanvas(width: width, height: height + legend)
         guard !points.isEmpty else {
-            canvas.text("no stage with target tasks", x: width / 2, y: height / 2, anchor: "middle",
+            canvas.text(
+                "no stage with target tasks", x: width / 2, y: height / 2, anchor: "middle",
                 fill: "#888")
             return canvas.render(title: "Learning vs forgetting")
         }
@@ -70,32 +71,39 @@ public struct ScatterChart: Sendable {
         let plotWidth = width - left - right
         let plotHeight = height - top - bottom
         func px(_ x: Double) -> Double { left + (x - xLow) / (xHigh - xLow) * plotWidth }
-        func py(_ y: Double) -> Double { top + plotHeight - (y - yLow) / (yHigh - yLow) * plotHeight }
+        func py(_ y: Double) -> Double {
+            top + plotHeight - (y - yLow) / (yHigh - yLow) * plotHeight
+        }
         let xd = ChartStyle.tickDecimals(xTicks)
         let yd = ChartStyle.tickDecimals(yTicks)
         for t in xTicks {
-            canvas.line(x1: px(t), y1: top, x2: px(t), y2: top + plotHeight, stroke: ChartStyle.grid)
+            canvas.line(
+                x1: px(t), y1: top, x2: px(t), y2: top + plotHeight, stroke: ChartStyle.grid)
             canvas.text(
                 NumberFormatting.fixed(t, decimals: xd), x: px(t), y: top + plotHeight + 14,
                 size: 9, anchor: "middle", fill: "#555")
         }
         for t in yTicks {
-            canvas.line(x1: left, y1: py(t), x2: left + plotWidth, y2: py(t), stroke: ChartStyle.grid)
+            canvas.line(
+                x1: left, y1: py(t), x2: left + plotWidth, y2: py(t), stroke: ChartStyle.grid)
             canvas.text(
                 NumberFormatting.fixed(t, decimals: yd), x: left - 4, y: py(t) + 3.5, size: 9,
                 anchor: "end", fill: "#555")
         }
         canvas.line(x1: px(0), y1: top, x2: px(0), y2: top + plotHeight, stroke: "#777")
         canvas.line(x1: left, y1: py(0), x2: left + plotWidth, y2: py(0), stroke: "#777")
-        canvas.text(xLabel, x: left + plotWidth / 2, y: height - 8, size: 10, anchor: "middle",
+        canvas.text(
+            xLabel, x: left + plotWidth / 2, y: height - 8, size: 10, anchor: "middle",
             fill: "#444")
-        canvas.text(yLabel, x: 14, y: top + plotHeight / 2, size: 10, anchor: "middle",
+        canvas.text(
+            yLabel, x: 14, y: top + plotHeight / 2, size: 10, anchor: "middle",
             fill: "#444", rotate: -90)
         for p in points {
             let color = ChartStyle.color(groups.firstIndex(of: p.group) ?? 0)
             canvas.circle(
                 cx: px(p.x), cy: py(p.y), r: 5, fill: color,
-                title: "\(p.label) (\(p.group)): other tasks \(NumberFormatting.signed(p.x, scale: p.x)), "
+                title:
+                    "\(p.label) (\(p.group)): other tasks \(NumberFormatting.signed(p.x, scale: p.x)), "
                     + "target \(NumberFormatting.signed(p.y, scale: p.y))")
             let nearRight = px(p.x) > left + plotWidth * 0.7
             canvas.text(

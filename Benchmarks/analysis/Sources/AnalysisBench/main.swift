@@ -4,8 +4,8 @@
 //   2. the gate's statistics for 20 tasks × 1,000 items with 10,000 resamples in < 2 s.
 // Run: cd Benchmarks/analysis && swift run -c release AnalysisBench
 import Analysis
-import Metrics
 import Foundation
+import Metrics
 import Reporting
 
 let stageCount = 50
@@ -40,7 +40,8 @@ for s in 0..<stageCount {
         if kind(t) == "binary" {
             stage.append((0..<itemCount).map { _ in uniform() < level ? 1 : 0 })
         } else {
-            stage.append((0..<itemCount).map { _ in min(1, max(0, level * 0.4 + 0.2 * (uniform() - 0.5))) })
+            stage.append(
+                (0..<itemCount).map { _ in min(1, max(0, level * 0.4 + 0.2 * (uniform() - 0.5))) })
         }
         stageDocs.append(
             (0..<itemCount).map { _ in
@@ -60,7 +61,9 @@ func reportKind(_ t: Int) -> String { kind(t) == "bleu" ? "continuous" : kind(t)
 @MainActor func buildReportInput() throws -> ReportInput {
     let columns = (0..<taskCount).map { t in
         ScoreColumn(
-            task: taskNames[t], metric: reportKind(t) == "binary" ? "acc" : reportKind(t) == "continuous" ? "rougeL" : "word_perplexity",
+            task: taskNames[t],
+            metric: reportKind(t) == "binary"
+                ? "acc" : reportKind(t) == "continuous" ? "rougeL" : "word_perplexity",
             direction: reportKind(t) == "perplexity" ? .lowerIsBetter : .higherIsBetter)
     }
     var values: [[Double]] = []
@@ -75,7 +78,8 @@ func reportKind(_ t: Int) -> String { kind(t) == "bleu" ? "continuous" : kind(t)
             } else {
                 let xs = itemScores[s][t]
                 let mean = xs.reduce(0, +) / Double(itemCount)
-                let variance = xs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(itemCount - 1)
+                let variance =
+                    xs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(itemCount - 1)
                 row.append(mean)
                 se.append((variance / Double(itemCount)).squareRoot())
             }
@@ -110,16 +114,23 @@ func reportKind(_ t: Int) -> String { kind(t) == "bleu" ? "continuous" : kind(t)
         }
     }
     let forgotten = ItemFlips.forgottenAtEveryLaterStage(
-        lineage: (0..<stageCount).map { s in Dictionary(uniqueKeysWithValues: zip(ids, itemScores[s][0])) })
+        lineage: (0..<stageCount).map { s in
+            Dictionary(uniqueKeysWithValues: zip(ids, itemScores[s][0]))
+        })
     _ = forgotten
     // Deltas base → last with a light bootstrap (1,000 resamples): what `fmn report` shows.
     let bootstrap = PairedBootstrap(resamples: 1_000)
     let deltas = (0..<taskCount).map { t -> PairedComparison in
         let data: PairedData
         switch reportKind(t) {
-        case "binary": data = .binary(baseline: itemScores[0][t], candidate: itemScores[stageCount - 1][t])
-        case "continuous": data = .continuous(baseline: itemScores[0][t], candidate: itemScores[stageCount - 1][t])
-        default: data = .perplexity(baseline: documents[0][t], candidate: documents[stageCount - 1][t], unit: .wordPerplexity)
+        case "binary":
+            data = .binary(baseline: itemScores[0][t], candidate: itemScores[stageCount - 1][t])
+        case "continuous":
+            data = .continuous(baseline: itemScores[0][t], candidate: itemScores[stageCount - 1][t])
+        default:
+            data = .perplexity(
+                baseline: documents[0][t], candidate: documents[stageCount - 1][t],
+                unit: .wordPerplexity)
         }
         return PairedComparison(
             task: columns[t].task, metric: columns[t].metric, direction: columns[t].direction,
@@ -148,7 +159,9 @@ func reportKind(_ t: Int) -> String { kind(t) == "bleu" ? "continuous" : kind(t)
             // Corpus BLEU from synthetic per-segment statistics (25-token segments).
             @MainActor func segments(_ stage: Int) -> [BLEUStatistics] {
                 itemScores[stage][t].map { q in
-                    let m = (0..<4).map { n in Int((Double(25 - n) * q * pow(0.8, Double(n))).rounded()) }
+                    let m = (0..<4).map { n in
+                        Int((Double(25 - n) * q * pow(0.8, Double(n))).rounded())
+                    }
                     return BLEUStatistics(
                         hypothesisLength: 25, referenceLength: 26, matches: m,
                         totals: (0..<4).map { 25 - $0 })
@@ -164,7 +177,8 @@ func reportKind(_ t: Int) -> String { kind(t) == "bleu" ? "continuous" : kind(t)
         default:
             return GateComparison(
                 task: taskNames[t], metric: "word_perplexity", direction: .lowerIsBetter,
-                data: .perplexity(baseline: documents[a][t], candidate: documents[b][t], unit: .wordPerplexity))
+                data: .perplexity(
+                    baseline: documents[a][t], candidate: documents[b][t], unit: .wordPerplexity))
         }
     }
 }
@@ -185,7 +199,8 @@ let gate = try MergeGate(policy: GatePolicy(resamples: 10_000))
 var gateTimes: [Double] = []
 var verdicts: [GateVerdict] = []
 for _ in 0..<5 {
-    gateTimes.append(try seconds { verdicts = try gate.evaluate(comparisons).verdicts.map(\.verdict) })
+    gateTimes.append(
+        try seconds { verdicts = try gate.evaluate(comparisons).verdicts.map(\.verdict) })
 }
 print(
     "report \(stageCount) checkpoints × \(taskCount) tasks × \(itemCount) items: "
