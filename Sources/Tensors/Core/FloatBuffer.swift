@@ -5,6 +5,11 @@
 /// without nested `withUnsafe…` closures. Parameters and anything exchanged across modules stay
 /// `Tensor` values. The storage is freed when the last reference goes away.
 ///
+/// `pointer` is valid only while the buffer is alive, and Swift may release a local reference
+/// right after its last use — which can be the `.pointer` read itself. Functions that hand a
+/// local buffer's pointer to a kernel therefore keep it alive to the end of their scope
+/// (`defer { withExtendedLifetime(buffer) {} }`); never take `.pointer` of a temporary.
+///
 /// Not synchronised: concurrent writers must touch disjoint elements (as the parallel loops in
 /// the Transformer module do, one head or one row range each).
 public final class FloatBuffer: @unchecked Sendable {

@@ -181,6 +181,7 @@ public struct Attention: Sendable {
         let dQueries = FloatBuffer(count: n * qWidth)
         let dKeys = FloatBuffer(count: n * kvWidth)
         let dValues = FloatBuffer(count: n * kvWidth)
+        defer { withExtendedLifetime((dContext, dQueries, dKeys, dValues)) {} }
         let heads = headCount
         let group = headCount / kvHeads
         let d = headDim
@@ -191,6 +192,7 @@ public struct Attention: Sendable {
             let b = unit / kv
             let g = unit % kv
             let dScores = FloatBuffer(count: t * t)
+            defer { withExtendedLifetime(dScores) {} }
             let kRows = cache.keys.pointer + b * t * kvWidth + g * d
             let vRows = cache.values.pointer + b * t * kvWidth + g * d
             let dkRows = dKeys.pointer + b * t * kvWidth + g * d

@@ -31,6 +31,7 @@ public enum CrossEntropy {
     ) {
         Parallel.forEachRange(rows, chunks: rows >= 8 ? 8 : 1) { range in
             let scratch = gradientScale == nil ? FloatBuffer(count: v) : nil
+            defer { withExtendedLifetime(scratch) {} }
             for r in range {
                 let row = logits + r * v
                 let target = targets[r]

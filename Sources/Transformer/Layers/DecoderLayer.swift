@@ -66,6 +66,7 @@ public struct DecoderLayer: Sendable {
         let h1 = FloatBuffer(count: n * c)
         let n1 = inputNorm.forward(input.pointer, rows: n, into: h1.pointer)
         let attended = FloatBuffer(count: n * c)
+        defer { withExtendedLifetime(attended) {} }
         let ac = attention.forward(
             h1.pointer, batch: batch, length: length, into: attended.pointer, rope: rope,
             generator: &generator)
@@ -90,6 +91,7 @@ public struct DecoderLayer: Sendable {
         let n = batch * length
         let c = inputNorm.width
         let dh = FloatBuffer(count: n * c)
+        defer { withExtendedLifetime(dh) {} }
         mlp.backward(
             dx, input: cache.mlpInput.pointer, rows: n, cache: cache.mlp, dh: dh.pointer,
             gradients: &gradients.mlp)

@@ -227,6 +227,7 @@ public struct LoRALinear: Sendable {
         if gradients.a == nil && !needInput { return }
         // du = s · dy B, [N, r]
         let dHidden = FloatBuffer(count: n * rank)
+        defer { withExtendedLifetime(dHidden) {} }
         adapter.b.scalars.withUnsafeBufferPointer { b in
             Matmul.gemm(
                 m: n, n: rank, k: outF, alpha: s, a: dy, lda: outF, b: b.baseAddress!, ldb: rank,
@@ -257,6 +258,7 @@ public struct LoRALinear: Sendable {
                         m: n, n: inF, k: rank, a: dHidden.pointer, lda: rank, b: a.baseAddress!,
                         ldb: inF, c: scratch.pointer, ldc: inF)
                     for i in 0..<(n * inF) { dx[i] += scratch.pointer[i] * mask.pointer[i] }
+                    withExtendedLifetime(scratch) {}
                 } else {
                     Matmul.gemm(
                         m: n, n: inF, k: rank, a: dHidden.pointer, lda: rank, b: a.baseAddress!,

@@ -91,6 +91,7 @@ public struct MLP: Sendable {
             dOut, input: cache.activation.pointer, rows: rows, cache: cache.downCache,
             dx: da.pointer, accumulate: false, gradients: &gradients.down)
         let dg = FloatBuffer(count: rows * f)
+        defer { withExtendedLifetime((da, dg)) {} }
         let du = da  // overwritten in place below: du[j] needs da[j] only at j
         Parallel.forEachRange(rows * f, chunks: rows * f >= 65536 ? 4 : 1) { range in
             let count = range.count

@@ -24,6 +24,8 @@ public struct RMSNorm: Sendable {
     /// The weight gradient `[C]`.
     public struct Gradients: Sendable {
         public var weight: Tensor
+
+        public init(weight: Tensor) { self.weight = weight }
     }
 
     public init(weight: Tensor, eps: Float) {

@@ -33,7 +33,8 @@ extension DecoderModel {
     /// token's contribution by 1/48).
     /// - Parameters:
     ///   - tokens: `[B][T]` ids.
-    ///   - labels: `[B][T]` (Hugging Face convention, see `loss(_:labels:)`).
+    ///   - labels: `[B][T]` (Hugging Face convention, see `loss(_:labels:)`); rows of different
+    ///     lengths are right-padded.
     ///   - trainable: `.baseWeights` (full fine-tune) or `.adapters` (LoRA; needs an adapter).
     ///   - generator: LoRA dropout randomness; nil disables dropout.
     /// - Returns: the loss summary and the gradients (zero when nothing is scored).
@@ -42,6 +43,7 @@ extension DecoderModel {
         _ tokens: [[Int]], labels: [[Int]], trainable: TrainableParameters,
         generator: inout SeededGenerator?
     ) throws -> (loss: LossSummary, gradients: Gradients) {
+        let (tokens, labels) = Self.padded(tokens, labels: labels)
         let cache = try forward(tokens, generator: &generator)
         let (rows, targets) = scoredRows(labels: labels, batch: cache.batch, length: cache.length)
         try validateTargets(targets)
@@ -51,6 +53,7 @@ extension DecoderModel {
         let dx = FloatBuffer(count: n * c)
         if rows.isEmpty { return (LossSummary(totalNats: 0, tokenCount: 0), gradients) }
         let dHidden = FloatBuffer(count: n * c)
+        defer { withExtendedLifetime((dx, dHidden)) {} }
         var dOutput: Tensor? =
             trainable == .baseWeights ? Tensor(shape: [configuration.vocabSize, c]) : nil
         let losses = headLoss(

@@ -20,6 +20,21 @@ extension DecoderModel {
         public var hidden: FloatBuffer
     }
 
+    /// Right-pads sequences of different lengths to the longest: token 0 and label -100, which
+    /// changes no scored position's loss (the causal mask hides later positions).
+    /// - Precondition: `labels[i].count == tokens[i].count` for every row.
+    public static func padded(_ tokens: [[Int]], labels: [[Int]]) -> (tokens: [[Int]], labels: [[Int]]) {
+        precondition(tokens.count == labels.count
+            && zip(tokens, labels).allSatisfy { $0.count == $1.count },
+            "DecoderModel: labels \(labels.map(\.count)) must match tokens \(tokens.map(\.count))")
+        let t = tokens.map(\.count).max() ?? 0
+        if tokens.allSatisfy({ $0.count == t }) { return (tokens, labels) }
+        return (
+            tokens.map { $0 + Array(repeating: 0, count: t - $0.count) },
+            labels.map { $0 + Array(repeating: CrossEntropy.ignoreIndex, count: t - $0.count) }
+        )
+    }
+
     /// Checks a batch's shape and token range.
     /// - Returns: (B, T).
     /// - Throws: `TransformerError.tokenOutOfRange`, `.sequenceTooLong`.
@@ -136,6 +151,7 @@ extension DecoderModel {
         let gathered = FloatBuffer(count: min(chunk, rows.count) * c)
         let logits = FloatBuffer(count: min(chunk, rows.count) * v)
         let dGathered = FloatBuffer(count: gradientScale == nil ? 0 : min(chunk, rows.count) * c)
+        defer { withExtendedLifetime((gathered, logits, dGathered)) {} }
         outputWeight.scalars.withUnsafeBufferPointer { wBuffer in
             let w = wBuffer.baseAddress!
             var start = 0
@@ -183,10 +199,12 @@ extension DecoderModel {
     /// - Parameters:
     ///   - tokens: `[B][T]` ids.
     ///   - labels: `[B][T]`, the tokens with -100 where a position is not scored; position `t`
-    ///     is scored against `labels[t+1]`.
+    ///     is scored against `labels[t+1]`. Rows of different lengths are right-padded
+    ///     (`padded(_:labels:)`).
     /// - Returns: the summed loss in nats and the number of scored tokens.
     /// - Throws: `TransformerError` for out-of-range ids or too long sequences.
     public func loss(_ tokens: [[Int]], labels: [[Int]]) throws -> LossSummary {
+        let (tokens, labels) = Self.padded(tokens, labels: labels)
         let (b, t) = try validate(tokens)
         let (rows, targets) = scoredRows(labels: labels, batch: b, length: t)
         try validateTargets(targets)
