@@ -13,6 +13,8 @@ struct ForgetMeNot: ParsableCommand {
         version: ToolVersion.current,
         subcommands: [
             DoctorCommand.self,
+            ScoreCommand.self,
+            BenchCommand.self,
         ]
     )
 }
