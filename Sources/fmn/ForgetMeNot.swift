@@ -15,6 +15,7 @@ struct ForgetMeNot: ParsableCommand {
             DoctorCommand.self,
             ScoreCommand.self,
             BenchCommand.self,
+            TokenizeCommand.self,
         ]
     )
 }

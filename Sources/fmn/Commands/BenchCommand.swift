@@ -12,6 +12,7 @@ struct BenchCommand: ParsableCommand {
             """,
         subcommands: [
             BenchMetricsCommand.self,
+            BenchTokenizeCommand.self,
         ]
     )
 }
