@@ -15,6 +15,7 @@ public enum MetricsError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The input holds no pair at all.
     case noPairs(path: String)
 
+    /// What happened, where (file and line), and how to fix it.
     public var description: String {
         switch self {
         case .unreadableFile(let path, let reason):
