@@ -154,7 +154,7 @@ public struct HTMLReport: Sendable {
         var out = "<section id=\"gate\">\n<h2>"
         out += input.gate == nil ? "Baseline vs candidate" : "Gate verdicts"
         out +=
-            "</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>task</th><th>metric</th>"
+            "</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>task</th><th>metric (↓: lower is better)</th>"
             + "<th>items</th><th>baseline</th><th>candidate</th>"
             + "<th>Δ [\(summary.confidenceLabel) CI]</th>"
         if input.gate != nil {
@@ -165,8 +165,9 @@ public struct HTMLReport: Sendable {
         out += "</tr></thead>\n<tbody>\n"
         for c in comparisons {
             let scale = c.baselineScore
+            let arrow = c.direction == .lowerIsBetter ? " ↓" : ""
             out +=
-                "<tr><td>\(h(c.task))</td><td>\(h(c.metric))</td>"
+                "<tr><td>\(h(c.task))</td><td>\(h(c.metric))\(arrow)</td>"
                 + "<td class=\"num\">\(c.itemCount)</td>"
                 + "<td class=\"num\">\(NumberFormatting.score(c.baselineScore))</td>"
                 + "<td class=\"num\">\(NumberFormatting.score(c.candidateScore, scale: scale))</td>"

@@ -40,12 +40,14 @@ public struct MarkdownReport: Sendable {
         let comparisons = input.shownComparisons
         if !comparisons.isEmpty {
             let hasGate = input.gate != nil
-            out += "| task | metric | baseline | candidate | Δ [\(summary.confidenceLabel) CI] |"
+            out +=
+                "| task | metric (↓: lower is better) | baseline | candidate | Δ [\(summary.confidenceLabel) CI] |"
             out += hasGate ? " verdict |\n" : "\n"
             out += "|:--|:--|--:|--:|:--|" + (hasGate ? ":--|\n" : "\n")
             for c in comparisons {
+                let arrow = c.direction == .lowerIsBetter ? " ↓" : ""
                 out +=
-                    "| \(cell(c.task)) | \(cell(c.metric)) | "
+                    "| \(cell(c.task)) | \(cell(c.metric))\(arrow) | "
                     + NumberFormatting.score(c.baselineScore) + " | "
                     + NumberFormatting.score(c.candidateScore, scale: c.baselineScore) + " | "
                     + ReportSummary.deltaText(c) + " |"

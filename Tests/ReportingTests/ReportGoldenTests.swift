@@ -104,3 +104,32 @@ import Testing
         #expect(worse > 0)
     }
 }
+
+@Suite struct GateReportRenderingTests {
+    static func gateInput() -> ReportInput {
+        ReportInput(
+            gate: SampleReport.gate(), experiment: "dialogsum-full → main",
+            baseline: SampleReport.stages[1], candidate: SampleReport.stages[2],
+            flips: SampleReport.flips, generatedBy: "fmn 0.1.0")
+    }
+
+    @Test func pullRequestCommentMatchesGolden() throws {
+        try expectMatchesGolden(MarkdownReport(input: Self.gateInput()).render(), "gate.md")
+    }
+
+    @Test func plainTextMatchesGolden() throws {
+        let text = GateTextReport(
+            gate: SampleReport.gate(), baselineName: "samsum-lora", candidateName: "dialogsum-full"
+        ).render()
+        try expectMatchesGolden(text, "gate.txt")
+    }
+
+    @Test func gateInputHasOneColumnPerVerdict() {
+        let input = Self.gateInput()
+        #expect(input.matrix.rowCount == 2)
+        #expect(input.matrix.columnCount == SampleReport.gate().verdicts.count)
+        #expect(
+            input.shownComparisons.map(\.task)
+                == SampleReport.gate().verdicts.map(\.comparison.task))
+    }
+}

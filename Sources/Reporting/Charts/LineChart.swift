@@ -55,7 +55,9 @@ public struct LineChart: Sendable {
         var canvas = SVGCanvas(width: width, height: height + legend)
         let plotWidth = width - left - right
         let plotHeight = height - top - bottom
-        canvas.text(Escaping.truncated(title, limit: 60), x: left, y: 16, size: 12, bold: true)
+        canvas.text(
+            Escaping.truncated(title, limit: Int(width / 7.5)), x: left, y: 16, size: 12, bold: true
+        )
 
         let xs = series.flatMap { $0.points.map(\.x) }
         var ys: [Double] = []
