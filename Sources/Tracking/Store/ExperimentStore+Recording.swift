@@ -10,8 +10,18 @@ extension ExperimentStore {
     /// Host name and process id written into `running` rows, so `fsck` can tell a live run from
     /// one whose process died.
     static let owner: (host: String, pid: Int) = (
-        ProcessInfo.processInfo.hostName, Int(ProcessInfo.processInfo.processIdentifier)
+        hostName(), Int(ProcessInfo.processInfo.processIdentifier)
     )
+
+    /// `gethostname(2)`, without the name-service look-up `ProcessInfo.hostName` may do.
+    private static func hostName() -> String {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let code = buffer.withUnsafeMutableBufferPointer { pointer in
+            pointer.withMemoryRebound(to: CChar.self) { gethostname($0.baseAddress!, $0.count - 1) }
+        }
+        guard code == 0 else { return "localhost" }
+        return String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
+    }
 
     /// Records a checkpoint row (after its commit exists); a row with the same `commitId` is
     /// kept as it is and returned.
