@@ -16,6 +16,12 @@ struct ForgetMeNot: ParsableCommand {
             ScoreCommand.self,
             BenchCommand.self,
             TokenizeCommand.self,
+            InitCommand.self,
+            LogCommand.self,
+            ShowCommand.self,
+            CheckoutCommand.self,
+            FsckCommand.self,
+            DebugStoreCommand.self,
         ]
     )
 }
