@@ -254,10 +254,23 @@ public struct HTMLReport: Sendable {
 
     private func flipsSection(_ summary: ReportSummary) -> String {
         let flips = summary.flips(limit: flipLimit)
-        guard !flips.isEmpty else { return "" }
+        guard !flips.isEmpty || !input.forgotten.isEmpty else { return "" }
+        var out = "<section id=\"flips\">\n<h2>Flipped items</h2>\n"
+        if !input.forgotten.isEmpty {
+            out += "<p class=\"note\">Items right at the base model and wrong at every later "
+                + "checkpoint (forgotten for good):</p>\n<table>\n<thead><tr><th>task</th>"
+                + "<th>forgotten</th><th>of right at base</th><th>items</th></tr></thead>\n<tbody>\n"
+            for f in input.forgotten {
+                var ids = f.itemIds.prefix(12).map(h).joined(separator: ", ")
+                if f.itemIds.count > 12 { ids += ", …" }
+                out += "<tr><td>\(h(f.task))</td><td class=\"num\">\(f.itemIds.count)</td>"
+                    + "<td class=\"num\">\(f.rightAtBase)</td><td>\(ids)</td></tr>\n"
+            }
+            out += "</tbody></table>\n"
+        }
+        guard !flips.isEmpty else { return out + "</section>\n" }
         let b = input.baselineName ?? "baseline"
         let c = input.candidateName ?? "candidate"
-        var out = "<section id=\"flips\">\n<h2>Flipped items</h2>\n"
         out +=
             "<div class=\"scroll\"><table>\n<thead><tr><th>task</th><th>item</th>"
             + "<th>prompt</th><th>reference</th><th>\(h(b)) output</th><th>\(h(c)) output</th>"

@@ -29,13 +29,16 @@ public struct ReportInput: Codable, Sendable {
     public var lossCurves: [LossCurve]
     /// Flipped or most-dropped items with both checkpoints' outputs, worst first.
     public var flips: [FlipExample]
+    /// Per binary task, the items forgotten at every stage after the base (in task order).
+    public var forgotten: [ForgottenItems]
 
     /// Creates a report input; only the experiment, stages and matrix are required.
     public init(
         experiment: String, generatedBy: String = "", stages: [ReportStage], matrix: ScoreMatrix,
         reference: ForgettingReference = .baseModel, baselineName: String? = nil,
         candidateName: String? = nil, deltas: [PairedComparison] = [], gate: GateReport? = nil,
-        lossCurves: [LossCurve] = [], flips: [FlipExample] = []
+        lossCurves: [LossCurve] = [], flips: [FlipExample] = [],
+        forgotten: [ForgottenItems] = []
     ) {
         precondition(
             stages.count == matrix.rowCount,
@@ -51,6 +54,7 @@ public struct ReportInput: Codable, Sendable {
         self.gate = gate
         self.lossCurves = lossCurves
         self.flips = flips
+        self.forgotten = forgotten
     }
 
     /// The comparisons the delta table shows: the gate's when present, else ``deltas``.

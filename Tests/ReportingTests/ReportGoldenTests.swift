@@ -42,6 +42,8 @@ import Testing
         #expect(html.contains("&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt; مرحبا"))
         #expect(html.contains("a &lt;b&gt;bold&lt;/b&gt; &amp; tender film"))
         #expect(html.contains("你好"))
+        // Forgotten for good: sst2-0042 and sst2-<7>& (right at the base, wrong after).
+        #expect(html.contains("<td>sst2-0042, sst2-&lt;7&gt;&amp;</td>"))
         #expect(html.contains("<svg"))
         for section in ["gate", "stages", "matrix", "deltas", "tasks", "loss", "learning", "flips"]
         {

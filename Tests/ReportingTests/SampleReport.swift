@@ -116,11 +116,22 @@ enum SampleReport {
             losses: (0...20).map { 2.9 * exp(-Double($0) / 5) + 0.8 }),
     ]
 
+    /// Items forgotten for good along the three rows, from a small per-item lineage.
+    static func forgotten() -> [ForgottenItems] {
+        let lineage: [[String: Double]] = [
+            ["sst2-0042": 1, "sst2-0043": 1, "sst2-0044": 1, "sst2-<7>&": 1, "sst2-0046": 0],
+            ["sst2-0042": 0, "sst2-0043": 1, "sst2-0044": 0, "sst2-<7>&": 0, "sst2-0046": 1],
+            ["sst2-0042": 0, "sst2-0043": 0, "sst2-0044": 1, "sst2-<7>&": 0, "sst2-0046": 0],
+        ]
+        let ids = ItemFlips.forgottenAtEveryLaterStage(lineage: lineage)
+        return [ForgottenItems(task: hostileTask, itemIds: ids, rightAtBase: 4)]
+    }
+
     static func input() -> ReportInput {
         ReportInput(
             experiment: "dialogsum-forgetting", generatedBy: "fmn 0.1.0 · suite 3f2a9c1d",
             stages: stages, matrix: matrix, reference: .baseModel,
             baselineName: "samsum-lora", candidateName: "dialogsum-full", gate: gate(),
-            lossCurves: lossCurves, flips: flips)
+            lossCurves: lossCurves, flips: flips, forgotten: forgotten())
     }
 }

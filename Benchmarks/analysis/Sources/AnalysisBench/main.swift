@@ -194,6 +194,13 @@ for _ in 0..<5 {
             htmlBytes = html.utf8.count + markdown.utf8.count
         })
 }
+// `AnalysisBench --write DIR` also writes the benchmark's report, to look at it at full size.
+if let flag = CommandLine.arguments.firstIndex(of: "--write"),
+    flag + 1 < CommandLine.arguments.count
+{
+    try ReportFiles.write(
+        try buildReportInput(), to: URL(fileURLWithPath: CommandLine.arguments[flag + 1]))
+}
 let comparisons = gateComparisons()
 let gate = try MergeGate(policy: GatePolicy(resamples: 10_000))
 var gateTimes: [Double] = []
