@@ -11,15 +11,21 @@ public struct ItemScoreRecord: Codable, Equatable, Sendable {
     /// Per-choice log-likelihoods (nats, summed over the continuation's tokens), in choice
     /// order; `nil` for tasks that are not multiple choice. Stored as a JSON array of numbers.
     public var choiceLogLikelihoods: [Double]?
+    /// Everything else the prober knows about the item, as JSON text (for `fmn probe`: the
+    /// whole per-item result — every metric's score, references, log-likelihood and word, byte
+    /// and token counts of perplexity documents), so that later comparisons can recompute
+    /// corpus-level scores from stored items; `nil` when not given.
+    public var details: String?
 
     public init(
         task: String, itemId: String, score: Double, prediction: String? = nil,
-        choiceLogLikelihoods: [Double]? = nil
+        choiceLogLikelihoods: [Double]? = nil, details: String? = nil
     ) {
         self.task = task
         self.itemId = itemId
         self.score = score
         self.prediction = prediction
         self.choiceLogLikelihoods = choiceLogLikelihoods
+        self.details = details
     }
 }

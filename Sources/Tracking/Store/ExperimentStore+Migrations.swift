@@ -71,6 +71,7 @@ extension ExperimentStore {
                         score REAL NOT NULL,
                         prediction TEXT,
                         choiceLogLikelihoods TEXT,
+                        details TEXT,
                         UNIQUE (probeRunId, task, itemId)
                     );
 

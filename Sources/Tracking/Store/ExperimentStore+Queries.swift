@@ -149,7 +149,8 @@ extension ExperimentStore {
                 }.map { $0.map { $0 ?? .nan } }
                 return ItemScoreRecord(
                     task: row["task"], itemId: row["itemId"], score: row["score"],
-                    prediction: row["prediction"], choiceLogLikelihoods: values)
+                    prediction: row["prediction"], choiceLogLikelihoods: values,
+                    details: row["details"])
             }
         }
     }

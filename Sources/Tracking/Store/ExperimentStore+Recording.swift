@@ -193,13 +193,13 @@ extension ExperimentStore {
             let itemStatement = try db.cachedStatement(
                 sql: """
                     INSERT INTO itemScore (probeRunId, task, itemId, score, prediction,
-                        choiceLogLikelihoods)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                        choiceLogLikelihoods, details)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     """)
             for item in itemScores {
                 try itemStatement.execute(arguments: [
                     runId, item.task, item.itemId, item.score, item.prediction,
-                    item.choiceLogLikelihoods.map(jsonArray),
+                    item.choiceLogLikelihoods.map(jsonArray), item.details,
                 ])
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
