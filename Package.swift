@@ -55,6 +55,7 @@ let package = Package(
             dependencies: [
                 "Training", "Probes", "Tracking", "Analysis", "Reporting",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .executableTarget(
             name: "fmn",
