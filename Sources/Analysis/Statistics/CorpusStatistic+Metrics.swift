@@ -52,3 +52,46 @@ extension PairedData {
             candidate: candidate.map(CorpusStatistic.chrFVector), statistic: .chrF)
     }
 }
+
+extension PairedData {
+    /// Corpus BLEU of two checkpoints' outputs on the same segments, scored against the same
+    /// references with `Metrics`' sacreBLEU-compatible statistics.
+    /// - Parameters:
+    ///   - baseline: The baseline's hypotheses, `[N]`.
+    ///   - candidate: The candidate's hypotheses, `[N]`.
+    ///   - references: Each segment's references, `[N][R]` (`R ≥ 1`).
+    /// - Precondition: equal lengths, at least one reference per segment.
+    public static func bleu(baseline: [String], candidate: [String], references: [[String]])
+        -> PairedData
+    {
+        precondition(
+            baseline.count == candidate.count && baseline.count == references.count,
+            "PairedData.bleu: \(baseline.count) baseline, \(candidate.count) candidate, "
+                + "\(references.count) reference segments")
+        return .bleu(
+            baseline: baseline.indices.map {
+                BLEUStatistics(hypothesis: baseline[$0], references: references[$0])
+            },
+            candidate: candidate.indices.map {
+                BLEUStatistics(hypothesis: candidate[$0], references: references[$0])
+            })
+    }
+
+    /// Corpus chrF of two checkpoints' outputs on the same segments (see
+    /// ``bleu(baseline:candidate:references:)``).
+    public static func chrF(baseline: [String], candidate: [String], references: [[String]])
+        -> PairedData
+    {
+        precondition(
+            baseline.count == candidate.count && baseline.count == references.count,
+            "PairedData.chrF: \(baseline.count) baseline, \(candidate.count) candidate, "
+                + "\(references.count) reference segments")
+        return .chrF(
+            baseline: baseline.indices.map {
+                CHRFStatistics(hypothesis: baseline[$0], references: references[$0])
+            },
+            candidate: candidate.indices.map {
+                CHRFStatistics(hypothesis: candidate[$0], references: references[$0])
+            })
+    }
+}
