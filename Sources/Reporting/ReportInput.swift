@@ -5,6 +5,24 @@ import Analysis
 ///
 /// Rendering is deterministic: the same input gives byte-identical output (no clock, no
 /// locale, no dictionary order). Put a timestamp in ``generatedBy`` if one is wanted.
+///
+/// Filling it from the store (what `fmn report` does):
+/// ```swift
+/// let matrix = ScoreMatrix(
+///     stages: lineage.map(\.name), columns: columns,           // one row per probe run
+///     values: scores, standardErrors: stderrs, targetTasks: lineage.map(\.trainedTasks))
+/// let deltas = columns.indices.map { j in                     // parent → leaf, per item
+///     PairedComparison(task: columns[j].task, metric: columns[j].metric,
+///                      direction: columns[j].direction, data: pairedData[j])
+/// }
+/// let input = ReportInput(
+///     experiment: name, generatedBy: "fmn \(version)", stages: stages, matrix: matrix,
+///     baselineName: parent.name, candidateName: leaf.name, deltas: deltas,
+///     lossCurves: curves, flips: flips, forgotten: forgotten)
+/// try ReportFiles.write(input, to: URL(fileURLWithPath: "Reports/\(name)"))
+/// ```
+/// For a gate, ``init(gate:experiment:baseline:candidate:flips:generatedBy:)`` builds the
+/// two-row input of a pull-request comment.
 public struct ReportInput: Codable, Sendable {
     /// The experiment's name (report title).
     public var experiment: String
