@@ -257,13 +257,15 @@ public struct HTMLReport: Sendable {
         guard !flips.isEmpty || !input.forgotten.isEmpty else { return "" }
         var out = "<section id=\"flips\">\n<h2>Flipped items</h2>\n"
         if !input.forgotten.isEmpty {
-            out += "<p class=\"note\">Items right at the base model and wrong at every later "
+            out +=
+                "<p class=\"note\">Items right at the base model and wrong at every later "
                 + "checkpoint (forgotten for good):</p>\n<table>\n<thead><tr><th>task</th>"
                 + "<th>forgotten</th><th>of right at base</th><th>items</th></tr></thead>\n<tbody>\n"
             for f in input.forgotten {
                 var ids = f.itemIds.prefix(12).map(h).joined(separator: ", ")
                 if f.itemIds.count > 12 { ids += ", …" }
-                out += "<tr><td>\(h(f.task))</td><td class=\"num\">\(f.itemIds.count)</td>"
+                out +=
+                    "<tr><td>\(h(f.task))</td><td class=\"num\">\(f.itemIds.count)</td>"
                     + "<td class=\"num\">\(f.rightAtBase)</td><td>\(ids)</td></tr>\n"
             }
             out += "</tbody></table>\n"
