@@ -22,6 +22,7 @@ struct ForgetMeNot: ParsableCommand {
             CheckoutCommand.self,
             FsckCommand.self,
             DebugStoreCommand.self,
+            TrainCommand.self,
         ]
     )
 }
