@@ -114,3 +114,11 @@ enum SafetensorsF32 {
         return result
     }
 }
+
+@Suite struct BenchTrainCommandTests {
+    @Test func zeroTimedStepsIsAValidationError() throws {
+        let result = try runFMN(["bench", "train", "--preset", "small", "--method", "lora", "--steps", "0"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--steps must be >= 1"))
+    }
+}

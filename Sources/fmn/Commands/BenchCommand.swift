@@ -14,6 +14,7 @@ struct BenchCommand: ParsableCommand {
             BenchMetricsCommand.self,
             BenchTokenizeCommand.self,
             BenchStoreCommand.self,
+            BenchTrainCommand.self,
         ]
     )
 }
