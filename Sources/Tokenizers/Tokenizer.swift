@@ -259,16 +259,3 @@ public final class Tokenizer: Sendable {
         return String(decoding: decoder.decodeChain(tokens).flatMap { $0 }, as: UTF8.self)
     }
 }
-
-/// Token ids with their token strings, from `Tokenizer.encodeWithPieces`.
-public struct EncodedText: Sendable, Equatable {
-    /// Token ids.
-    public var ids: [Int]
-    /// The token string of each id (`"Ġworld"`, `"▁Hello"`, `"<0x0A>"`, `"<s>"`).
-    public var tokens: [String]
-
-    public init(ids: [Int], tokens: [String]) {
-        self.ids = ids
-        self.tokens = tokens
-    }
-}

@@ -1,14 +1,3 @@
-/// A token added on top of the model's vocabulary (`added_tokens` in `tokenizer.json`).
-struct AddedToken: Sendable {
-    var id: Int32
-    var content: [UInt8]
-    var singleWord: Bool
-    var lstrip: Bool
-    var rstrip: Bool
-    var normalized: Bool
-    var special: Bool
-}
-
 /// Finds added tokens in text before the model runs, as `tokenizers`' `AddedVocabulary`.
 ///
 /// Matching is leftmost-longest and non-overlapping (Aho-Corasick `LeftmostLongest`). A
