@@ -50,6 +50,33 @@ import Testing
             && log.contains("\"tokens_per_second\""))
     }
 
+    @Test func resumingFromASavedStateReachesTheUninterruptedAdapter() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func arguments(_ out: URL) -> [String] {
+            Self.parityArguments(out: out).map { $0 == "3" ? "4" : $0 } + [
+                "--save-every", "2", "--lora-dropout", "0.1", "--seed", "5",
+            ]
+        }
+        // The run killed after its first save leaves OUT-checkpoints/checkpoint-2 and no OUT;
+        // the complete run below leaves the same checkpoint (its writes are atomic).
+        let straight = folder.appendingPathComponent("straight")
+        let first = try runFMN(arguments(straight))
+        #expect(first.status == 0, "stderr: \(first.stderr)")
+        #expect(first.stdout.contains("saved resumable state after step 2"))
+        let checkpoint = folder.appendingPathComponent("straight-checkpoints/checkpoint-2")
+        let resumed = folder.appendingPathComponent("resumed")
+        let second = try runFMN(arguments(resumed) + ["--resume", checkpoint.path])
+        #expect(second.status == 0, "stderr: \(second.stderr)")
+        #expect(second.stdout.contains("resuming after step 2"))
+        let want = try SafetensorsF32.read(straight.appendingPathComponent("adapter_model.safetensors"))
+        let got = try SafetensorsF32.read(resumed.appendingPathComponent("adapter_model.safetensors"))
+        #expect(Set(got.keys) == Set(want.keys))
+        for (name, values) in want {
+            expectClose(try #require(got[name]), values, rtol: 0, atol: 1e-6, "\(name)")
+        }
+    }
+
     @Test func plainOutputHasOneLinePerStepAndASummary() throws {
         let folder = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
