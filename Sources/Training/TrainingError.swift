@@ -36,7 +36,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable, Sendable {
     public var description: String {
         switch self {
         case .unreadableData(let path, let reason):
-            return "\(path): cannot read the data file (\(reason)); check the path passed to --data."
+            return
+                "\(path): cannot read the data file (\(reason)); check the path passed to --data."
         case .invalidUTF8(let path, let line):
             return "\(path):\(line): the line is not valid UTF-8; re-encode the file as UTF-8."
         case .invalidJSON(let path, let line, let reason):

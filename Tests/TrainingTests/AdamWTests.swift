@@ -26,8 +26,9 @@ import Testing
         //   p = 0.999 - 1 · 0.05 / 0.5 = 0.899
         var optimizer = AdamW(configuration: .init(weightDecay: 0.01))
         var parameters = ["w": Tensor(shape: [1], scalars: [1])]
-        optimizer.step(parameters: &parameters, gradients: ["w": Tensor(shape: [1], scalars: [0.5])],
-                       learningRate: 0.1, decays: { _, _ in true })
+        optimizer.step(
+            parameters: &parameters, gradients: ["w": Tensor(shape: [1], scalars: [0.5])],
+            learningRate: 0.1, decays: { _, _ in true })
         expectClose(parameters["w"]!.scalars[0], 0.899, rtol: 0, atol: 1e-6)
         expectClose(optimizer.moments["w"]!.first.scalars[0], 0.05, rtol: 1e-6, atol: 0)
         expectClose(optimizer.moments["w"]!.second.scalars[0], 0.00025, rtol: 1e-6, atol: 0)
@@ -44,8 +45,9 @@ import Testing
         var parameters = ["w": Tensor(shape: [1], scalars: [1])]
         let g = ["w": Tensor(shape: [1], scalars: [0.5])]
         for _ in 0..<2 {
-            optimizer.step(parameters: &parameters, gradients: g, learningRate: 0.1,
-                           decays: { _, _ in true })
+            optimizer.step(
+                parameters: &parameters, gradients: g, learningRate: 0.1,
+                decays: { _, _ in true })
         }
         expectClose(parameters["w"]!.scalars[0], 0.8, rtol: 0, atol: 1e-6)
     }
@@ -58,8 +60,9 @@ import Testing
             "norm": Tensor(shape: [2], scalars: [2, 4]),
         ]
         let gradients = parameters.mapValues { Tensor(shape: $0.shape) }
-        optimizer.step(parameters: &parameters, gradients: gradients, learningRate: 0.1,
-                       decays: WeightDecayPolicy.matricesOnly.decays)
+        optimizer.step(
+            parameters: &parameters, gradients: gradients, learningRate: 0.1,
+            decays: WeightDecayPolicy.matricesOnly.decays)
         // decay factor 1 - 0.1·0.5 = 0.95
         expectClose(parameters["matrix"]!.scalars, [1.9, 3.8], rtol: 1e-7, atol: 0)
         #expect(parameters["norm"]!.scalars == [2, 4])
@@ -69,8 +72,10 @@ import Testing
     /// stored step-1 parameters (README gate: max abs 1e-6; torch's formula gives the same bits).
     @Test(arguments: [
         ("base/model.safetensors", "base_grads.safetensors", "full_adamw_step1.safetensors"),
-        ("lora_adapter/adapter_model.safetensors", "lora_grads.safetensors",
-         "lora_adamw_step1.safetensors"),
+        (
+            "lora_adapter/adapter_model.safetensors", "lora_grads.safetensors",
+            "lora_adamw_step1.safetensors"
+        ),
     ])
     func firstStepMatchesTorchFromStoredGradients(
         start: String, gradientsFile: String, expectedFile: String
@@ -79,8 +84,9 @@ import Testing
         let gradients = try Self.tensors(gradientsFile)
         let expected = try Self.tensors(expectedFile)
         var optimizer = AdamW(configuration: Self.parityConfiguration)
-        optimizer.step(parameters: &parameters, gradients: gradients, learningRate: 1e-3,
-                       decays: WeightDecayPolicy.all.decays)
+        optimizer.step(
+            parameters: &parameters, gradients: gradients, learningRate: 1e-3,
+            decays: WeightDecayPolicy.all.decays)
         #expect(Set(parameters.keys) == Set(expected.keys))
         var worst: Float = 0
         for (name, want) in expected {

@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct BatchScheduleTests {
     @Test func withoutShufflingBatchesFollowFileOrder() {
-        let schedule = BatchSchedule(lengths: [5, 3, 9, 2, 7], batchSize: 2, shuffle: false, seed: 0)
+        let schedule = BatchSchedule(
+            lengths: [5, 3, 9, 2, 7], batchSize: 2, shuffle: false, seed: 0)
         #expect(schedule.batchesPerEpoch == 3)
         #expect(schedule.batches(epoch: 0) == [[0, 1], [2, 3], [4]])
         #expect(schedule.batches(epoch: 3) == [[0, 1], [2, 3], [4]])

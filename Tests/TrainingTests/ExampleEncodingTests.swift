@@ -40,7 +40,8 @@ import Tokenizers
     @Test func truncationCutsThePromptFromTheLeftKeepingBOS() throws {
         // 12 tokens: BOS + 4 prompt tokens + 7 completion tokens (EOS included).
         // T = 10: 10 - 1 (BOS) - 7 = 2 prompt tokens kept, the last two: 261, 378.
-        let encoding = ExampleEncoding(tokenizer: try #require(Self.tokenizer), maxSequenceLength: 10)
+        let encoding = ExampleEncoding(
+            tokenizer: try #require(Self.tokenizer), maxSequenceLength: 10)
         let e = try encoding.encode(promptCompletion, path: "d")
         #expect(e.inputIds == [1, 261, 378, 383, 286, 261, 280, 294, 426, 2])
         #expect(e.labels == [-100, -100, -100, 383, 286, 261, 280, 294, 426, 2])
@@ -60,8 +61,10 @@ import Tokenizers
     }
 
     @Test func plainTextAndTokenizedLinesAreCutFromTheRight() throws {
-        let encoding = ExampleEncoding(tokenizer: try #require(Self.tokenizer), maxSequenceLength: 3)
-        let text = try encoding.encode(.init(content: .text("Once upon a time"), line: 1), path: "d")
+        let encoding = ExampleEncoding(
+            tokenizer: try #require(Self.tokenizer), maxSequenceLength: 3)
+        let text = try encoding.encode(
+            .init(content: .text("Once upon a time"), line: 1), path: "d")
         #expect(text.inputIds == [1, 403, 407])
         #expect(text.wasTruncated)
         let tokenized = try encoding.encode(
@@ -79,20 +82,25 @@ import Tokenizers
 
     @Test func mismatchedLabelsAreAnError() throws {
         let example = TrainingExample(content: .tokenized(inputIds: [1, 2], labels: [1]), line: 4)
-        #expect(throws: TrainingError.invalidExample(
-            path: "d", line: 4, reason: "\"input_ids\" has 2 tokens but \"labels\" 1")
+        #expect(
+            throws: TrainingError.invalidExample(
+                path: "d", line: 4, reason: "\"input_ids\" has 2 tokens but \"labels\" 1")
         ) {
             try ExampleEncoding(tokenizer: nil).encode(example, path: "d")
         }
     }
 
     @Test func datasetRejectsIdsOutsideTheVocabulary() throws {
-        let examples = [TrainingExample(content: .tokenized(inputIds: [1, 300], labels: [1, 300]), line: 2)]
-        #expect(throws: TrainingError.tokenOutOfRange(
-            path: "d", line: 2, token: 300, vocabularySize: 256)
+        let examples = [
+            TrainingExample(content: .tokenized(inputIds: [1, 300], labels: [1, 300]), line: 2)
+        ]
+        #expect(
+            throws: TrainingError.tokenOutOfRange(
+                path: "d", line: 2, token: 300, vocabularySize: 256)
         ) {
-            try TrainingDataset(examples: examples, path: "d", encoding: ExampleEncoding(tokenizer: nil),
-                                vocabularySize: 256)
+            try TrainingDataset(
+                examples: examples, path: "d", encoding: ExampleEncoding(tokenizer: nil),
+                vocabularySize: 256)
         }
     }
 

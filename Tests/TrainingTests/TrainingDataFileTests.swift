@@ -10,7 +10,8 @@ import Testing
     }
 
     @Test func readsTheThreeFormsAndSkipsBlankLines() throws {
-        let examples = try parse("""
+        let examples = try parse(
+            """
             {"prompt": "Q: 2+2?", "completion": " 4", "id": 7}
 
             {"text": "Once upon a time"}
@@ -25,16 +26,18 @@ import Testing
     }
 
     @Test func invalidJSONNamesFileAndLine() throws {
-        #expect(throws: TrainingError.invalidJSON(
-            path: "data.jsonl", line: 2, reason: "the JSON does not parse")
+        #expect(
+            throws: TrainingError.invalidJSON(
+                path: "data.jsonl", line: 2, reason: "the JSON does not parse")
         ) {
             try parse("{\"text\": \"a\"}\n{\"text\": \"b\"\n")
         }
     }
 
     @Test func nonObjectLineIsRejected() throws {
-        #expect(throws: TrainingError.invalidJSON(
-            path: "data.jsonl", line: 1, reason: "the line is JSON but not an object")
+        #expect(
+            throws: TrainingError.invalidJSON(
+                path: "data.jsonl", line: 1, reason: "the line is JSON but not an object")
         ) {
             try parse("[1, 2]\n")
         }
@@ -42,14 +45,18 @@ import Testing
 
     @Test func missingCompletionIsRejected() throws {
         let error = try #require(throws: TrainingError.self) { try parse("{\"prompt\": \"p\"}") }
-        #expect(error == .invalidExample(
-            path: "data.jsonl", line: 1, reason: "\"prompt\" is present but \"completion\" is missing"))
+        #expect(
+            error
+                == .invalidExample(
+                    path: "data.jsonl", line: 1,
+                    reason: "\"prompt\" is present but \"completion\" is missing"))
         #expect(error.description.hasPrefix("data.jsonl:1: "))
     }
 
     @Test func wrongFieldTypeIsRejected() throws {
-        #expect(throws: TrainingError.invalidExample(
-            path: "data.jsonl", line: 1, reason: "\"text\" must be a string")
+        #expect(
+            throws: TrainingError.invalidExample(
+                path: "data.jsonl", line: 1, reason: "\"text\" must be a string")
         ) {
             try parse("{\"text\": 5}")
         }

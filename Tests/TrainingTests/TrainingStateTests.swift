@@ -44,9 +44,10 @@ import Transformer
                 microBatches: [batch], learningRate: 1e-3, maxGradNorm: nil, decayPolicy: .all)
             losses.append(outcome.loss)
             snapshots.append(
-                Dictionary(uniqueKeysWithValues: state.model.trainableTensors(trainable).map {
-                    ($0.name, $0.value)
-                }))
+                Dictionary(
+                    uniqueKeysWithValues: state.model.trainableTensors(trainable).map {
+                        ($0.name, $0.value)
+                    }))
         }
         return (state, losses, snapshots)
     }
@@ -57,13 +58,16 @@ import Transformer
         expectClose(losses, [6.250042, 6.236666, 6.223225], rtol: 0, atol: 1e-5)
         #expect(state.step == 3)
         #expect(state.dataPosition == 3)
-        for (index, file) in [(0, "lora_adamw_step1.safetensors"), (2, "lora_adamw_step3.safetensors")] {
+        for (index, file) in [
+            (0, "lora_adamw_step1.safetensors"), (2, "lora_adamw_step3.safetensors"),
+        ] {
             let expected = try Self.tensors(file)
             #expect(Set(snapshots[index].keys) == Set(expected.keys))
             for (name, want) in expected {
                 // README gate: LoRA params after 1 / 3 steps, max abs 1e-5.
-                expectClose(try #require(snapshots[index][name]).scalars, want.scalars,
-                            rtol: 0, atol: 1e-5, "\(file) \(name)")
+                expectClose(
+                    try #require(snapshots[index][name]).scalars, want.scalars,
+                    rtol: 0, atol: 1e-5, "\(file) \(name)")
             }
         }
     }
@@ -73,7 +77,9 @@ import Transformer
         // README: full fine-tune losses before each step 6.287154, 5.745305, 5.223052.
         expectClose(losses, [6.287154, 5.745305, 5.223052], rtol: 0, atol: 1e-5)
         let firstGradients = try Self.tensors("base_grads.safetensors")
-        for (index, file) in [(0, "full_adamw_step1.safetensors"), (2, "full_adamw_step3.safetensors")] {
+        for (index, file) in [
+            (0, "full_adamw_step1.safetensors"), (2, "full_adamw_step3.safetensors"),
+        ] {
             let expected = try Self.tensors(file)
             #expect(Set(snapshots[index].keys) == Set(expected.keys))
             for (name, want) in expected {
@@ -102,34 +108,41 @@ import Transformer
         var model = try DecoderModel.load(modelFolder: Self.parity.appendingPathComponent("base"))
         try model.loadAdapter(folder: Self.parity.appendingPathComponent("lora_adapter"))
         func fresh() -> TrainingState {
-            TrainingState(model: model, trainable: .adapters,
-                          optimizer: AdamW(configuration: AdamWTests.parityConfiguration),
-                          generator: SeededGenerator(seed: 0))
+            TrainingState(
+                model: model, trainable: .adapters,
+                optimizer: AdamW(configuration: AdamWTests.parityConfiguration),
+                generator: SeededGenerator(seed: 0))
         }
         var whole = fresh()
         var halves = fresh()
-        let a = try whole.step(microBatches: [TrainingBatch(dataset.examples)], learningRate: 1e-3,
-                               maxGradNorm: nil, decayPolicy: .all)
+        let a = try whole.step(
+            microBatches: [TrainingBatch(dataset.examples)], learningRate: 1e-3,
+            maxGradNorm: nil, decayPolicy: .all)
         let b = try halves.step(
-            microBatches: [TrainingBatch([dataset.examples[0]]), TrainingBatch([dataset.examples[1]])],
+            microBatches: [
+                TrainingBatch([dataset.examples[0]]), TrainingBatch([dataset.examples[1]]),
+            ],
             learningRate: 1e-3, maxGradNorm: nil, decayPolicy: .all)
         expectClose(b.loss, a.loss, rtol: 0, atol: 1e-6)
         expectClose(b.gradNorm, a.gradNorm, rtol: 1e-5, atol: 0)
         #expect(halves.dataPosition == 2)
         let expected = try Self.tensors("lora_adamw_step1.safetensors")
         for (name, value) in halves.model.namedAdapterTensors() {
-            expectClose(value.scalars, try #require(expected[name]).scalars, rtol: 0, atol: 1e-5, "\(name)")
+            expectClose(
+                value.scalars, try #require(expected[name]).scalars, rtol: 0, atol: 1e-5, "\(name)")
         }
     }
 
     @Test func clippingScalesTheStepGradient() throws {
         var model = try DecoderModel.load(modelFolder: Self.parity.appendingPathComponent("base"))
         try model.loadAdapter(folder: Self.parity.appendingPathComponent("lora_adapter"))
-        var state = TrainingState(model: model, trainable: .adapters,
-                                  optimizer: AdamW(configuration: .init(weightDecay: 0)),
-                                  generator: SeededGenerator(seed: 0))
-        _ = try state.step(microBatches: [try Self.batch()], learningRate: 1e-3, maxGradNorm: 1e-3,
-                           decayPolicy: .all)
+        var state = TrainingState(
+            model: model, trainable: .adapters,
+            optimizer: AdamW(configuration: .init(weightDecay: 0)),
+            generator: SeededGenerator(seed: 0))
+        _ = try state.step(
+            microBatches: [try Self.batch()], learningRate: 1e-3, maxGradNorm: 1e-3,
+            decayPolicy: .all)
         // Clipping scales g by c, so Adam's first moment is 0.1·c·g: compare with the stored
         // gradients to recover c = max_norm / (norm + 1e-6).
         let gradients = try Self.tensors("lora_grads.safetensors")

@@ -27,27 +27,34 @@ import Testing
         let result = try runFMN(Self.parityArguments(out: out) + ["--json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let got = try SafetensorsF32.read(out.appendingPathComponent("adapter_model.safetensors"))
-        let want = try SafetensorsF32.read(Self.parity.appendingPathComponent("lora_adamw_step3.safetensors"))
+        let want = try SafetensorsF32.read(
+            Self.parity.appendingPathComponent("lora_adamw_step3.safetensors"))
         #expect(Set(got.keys) == Set(want.keys))
         for (name, values) in want {
             // README gate: LoRA parameters after 3 steps, max abs 1e-5.
             expectClose(try #require(got[name]), values, rtol: 0, atol: 1e-5, "\(name)")
         }
-        #expect(FileManager.default.fileExists(
-            atPath: out.appendingPathComponent("adapter_config.json").path))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: out.appendingPathComponent("adapter_config.json").path))
         // --json: prepared, one object per step, then the summary.
         let lines = result.stdout.split(separator: "\n").map {
             (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] ?? [:]
         }
-        #expect(lines.map { $0["event"] as? String } == ["prepared", "step", "step", "step", "summary"])
-        let losses = lines.filter { $0["event"] as? String == "step" }.compactMap { $0["loss"] as? Double }
+        #expect(
+            lines.map { $0["event"] as? String } == ["prepared", "step", "step", "step", "summary"])
+        let losses = lines.filter { $0["event"] as? String == "step" }.compactMap {
+            $0["loss"] as? Double
+        }
         expectClose(losses, [6.250042, 6.236666, 6.223225], rtol: 0, atol: 1e-5)
         #expect(lines.last?["steps"] as? Int == 3)
         // The log in the output folder has the same three steps.
-        let log = try String(contentsOf: out.appendingPathComponent("training_log.jsonl"), encoding: .utf8)
+        let log = try String(
+            contentsOf: out.appendingPathComponent("training_log.jsonl"), encoding: .utf8)
         #expect(log.split(separator: "\n").count == 3)
-        #expect(log.contains("\"grad_norm\"") && log.contains("\"learning_rate\"")
-            && log.contains("\"tokens_per_second\""))
+        #expect(
+            log.contains("\"grad_norm\"") && log.contains("\"learning_rate\"")
+                && log.contains("\"tokens_per_second\""))
     }
 
     @Test func resumingFromASavedStateReachesTheUninterruptedAdapter() throws {
@@ -69,8 +76,10 @@ import Testing
         let second = try runFMN(arguments(resumed) + ["--resume", checkpoint.path])
         #expect(second.status == 0, "stderr: \(second.stderr)")
         #expect(second.stdout.contains("resuming after step 2"))
-        let want = try SafetensorsF32.read(straight.appendingPathComponent("adapter_model.safetensors"))
-        let got = try SafetensorsF32.read(resumed.appendingPathComponent("adapter_model.safetensors"))
+        let want = try SafetensorsF32.read(
+            straight.appendingPathComponent("adapter_model.safetensors"))
+        let got = try SafetensorsF32.read(
+            resumed.appendingPathComponent("adapter_model.safetensors"))
         #expect(Set(got.keys) == Set(want.keys))
         for (name, values) in want {
             expectClose(try #require(got[name]), values, rtol: 0, atol: 1e-6, "\(name)")
@@ -120,7 +129,9 @@ enum SafetensorsF32 {
     static func read(_ url: URL) throws -> [String: [Float]] {
         let data = try Data(contentsOf: url)
         guard data.count >= 8 else { throw Malformed() }
-        let headerLength = data.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let headerLength = data.prefix(8).enumerated().reduce(0) {
+            $0 | Int($1.element) << (8 * $1.offset)
+        }
         let header = data.subdata(in: 8..<(8 + headerLength))
         guard let object = try JSONSerialization.jsonObject(with: header) as? [String: Any] else {
             throw Malformed()
@@ -144,7 +155,9 @@ enum SafetensorsF32 {
 
 @Suite struct BenchTrainCommandTests {
     @Test func zeroTimedStepsIsAValidationError() throws {
-        let result = try runFMN(["bench", "train", "--preset", "small", "--method", "lora", "--steps", "0"])
+        let result = try runFMN([
+            "bench", "train", "--preset", "small", "--method", "lora", "--steps", "0",
+        ])
         #expect(result.status == 64)
         #expect(result.stderr.contains("--steps must be >= 1"))
     }

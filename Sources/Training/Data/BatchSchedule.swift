@@ -33,7 +33,8 @@ public struct BatchSchedule: Sendable, Equatable {
 
     /// - Precondition: at least one example, `batchSize > 0`.
     public init(lengths: [Int], batchSize: Int, shuffle: Bool, seed: UInt64) {
-        precondition(!lengths.isEmpty && batchSize > 0,
+        precondition(
+            !lengths.isEmpty && batchSize > 0,
             "BatchSchedule: needs examples (\(lengths.count)) and batchSize > 0 (\(batchSize))")
         self.lengths = lengths
         self.batchSize = batchSize

@@ -14,7 +14,8 @@ public struct EncodedExample: Sendable, Equatable {
 
     /// - Precondition: `inputIds.count == labels.count`.
     public init(inputIds: [Int], labels: [Int], line: Int = 0, wasTruncated: Bool = false) {
-        precondition(inputIds.count == labels.count,
+        precondition(
+            inputIds.count == labels.count,
             "EncodedExample: \(inputIds.count) ids but \(labels.count) labels")
         self.inputIds = inputIds
         self.labels = labels
@@ -26,5 +27,7 @@ public struct EncodedExample: Sendable, Equatable {
     public var count: Int { inputIds.count }
 
     /// Number of scored next-token targets: positions `t ≥ 1` whose label is not -100.
-    public var scoredTokenCount: Int { labels.dropFirst().filter { $0 != ExampleEncoding.ignoreIndex }.count }
+    public var scoredTokenCount: Int {
+        labels.dropFirst().filter { $0 != ExampleEncoding.ignoreIndex }.count
+    }
 }

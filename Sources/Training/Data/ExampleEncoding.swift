@@ -41,7 +41,8 @@ public struct ExampleEncoding: Sendable {
 
     /// - Precondition: `maxSequenceLength`, when given, is at least 2.
     public init(tokenizer: Tokenizer?, maxSequenceLength: Int? = nil) {
-        precondition(maxSequenceLength.map { $0 >= 2 } ?? true,
+        precondition(
+            maxSequenceLength.map { $0 >= 2 } ?? true,
             "ExampleEncoding: maxSequenceLength \(maxSequenceLength ?? 0) must be at least 2")
         self.tokenizer = tokenizer
         self.maxSequenceLength = maxSequenceLength

@@ -38,7 +38,8 @@ public enum TrainingDataFile {
                 fields = try JSONDecoder().decode(Line.self, from: bytes)
             } catch DecodingError.typeMismatch(_, let context) where !context.codingPath.isEmpty {
                 let key = context.codingPath.first?.stringValue ?? "?"
-                let want = key == "input_ids" || key == "labels" ? "an array of integers" : "a string"
+                let want =
+                    key == "input_ids" || key == "labels" ? "an array of integers" : "a string"
                 throw TrainingError.invalidExample(
                     path: path, line: lineNumber, reason: "\"\(key)\" must be \(want)")
             } catch DecodingError.typeMismatch {

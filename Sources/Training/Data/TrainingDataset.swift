@@ -15,8 +15,9 @@ public struct TrainingDataset: Sendable {
     /// - Throws: `TrainingError` naming the file and line of the first bad example.
     public init(contentsOf url: URL, encoding: ExampleEncoding, vocabularySize: Int) throws {
         let raw = try TrainingDataFile.read(url)
-        try self.init(examples: raw, path: url.path, encoding: encoding,
-                      vocabularySize: vocabularySize)
+        try self.init(
+            examples: raw, path: url.path, encoding: encoding,
+            vocabularySize: vocabularySize)
     }
 
     /// Encodes examples already read (see ``init(contentsOf:encoding:vocabularySize:)``).
@@ -32,14 +33,16 @@ public struct TrainingDataset: Sendable {
                 throw TrainingError.tokenOutOfRange(
                     path: path, line: example.line, token: id, vocabularySize: vocabularySize)
             }
-            for id in e.labels where id != ExampleEncoding.ignoreIndex && (id < 0 || id >= vocabularySize) {
+            for id in e.labels
+            where id != ExampleEncoding.ignoreIndex && (id < 0 || id >= vocabularySize) {
                 throw TrainingError.tokenOutOfRange(
                     path: path, line: example.line, token: id, vocabularySize: vocabularySize)
             }
             if e.count < 2 || e.scoredTokenCount == 0 {
                 throw TrainingError.invalidExample(
                     path: path, line: example.line,
-                    reason: "the example has no scored token after tokenization (\(e.count) tokens)")
+                    reason: "the example has no scored token after tokenization (\(e.count) tokens)"
+                )
             }
             encoded.append(e)
         }

@@ -1,9 +1,10 @@
+import Tensors
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Tensors
 
 /// Adam with decoupled weight decay, step for step as PyTorch's `torch.optim.AdamW`
 /// (single-tensor path, `foreach=False`, `fused=False`, `amsgrad=False`).
@@ -46,8 +47,10 @@ public struct AdamW: Sendable, Equatable {
         public var weightDecay: Double
 
         /// PyTorch's defaults are `β = (0.9, 0.999)`, `ε = 1e-8`, `wd = 0.01`.
-        public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
-                    weightDecay: Double = 0.01) {
+        public init(
+            beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
+            weightDecay: Double = 0.01
+        ) {
             self.beta1 = beta1
             self.beta2 = beta2
             self.epsilon = epsilon
@@ -63,7 +66,8 @@ public struct AdamW: Sendable, Equatable {
         public var second: Tensor
 
         public init(first: Tensor, second: Tensor) {
-            precondition(first.shape == second.shape,
+            precondition(
+                first.shape == second.shape,
                 "AdamW.Moments: shapes differ: \(first.shape) and \(second.shape)")
             self.first = first
             self.second = second
@@ -109,8 +113,9 @@ public struct AdamW: Sendable, Equatable {
         for name in parameters.keys.sorted() {
             guard let gradient = gradients[name] else { continue }
             let decay = decays(name, parameters[name]!)
-            update(name, parameter: &parameters[name]!, gradient: gradient,
-                   learningRate: learningRate, applyWeightDecay: decay)
+            update(
+                name, parameter: &parameters[name]!, gradient: gradient,
+                learningRate: learningRate, applyWeightDecay: decay)
         }
     }
 
@@ -135,12 +140,18 @@ public struct AdamW: Sendable, Equatable {
         applyWeightDecay: Bool
     ) {
         precondition(stepCount > 0, "AdamW.update(\(name)): call beginStep() first")
-        precondition(parameter.shape == gradient.shape,
-            "AdamW.update(\(name)): parameter \(parameter.shape) and gradient \(gradient.shape) differ")
-        var state = moments.removeValue(forKey: name)
-            ?? Moments(first: Tensor(shape: parameter.shape), second: Tensor(shape: parameter.shape))
-        precondition(state.first.shape == parameter.shape,
-            "AdamW.update(\(name)): moments \(state.first.shape) and parameter \(parameter.shape) differ")
+        precondition(
+            parameter.shape == gradient.shape,
+            "AdamW.update(\(name)): parameter \(parameter.shape) and gradient \(gradient.shape) differ"
+        )
+        var state =
+            moments.removeValue(forKey: name)
+            ?? Moments(
+                first: Tensor(shape: parameter.shape), second: Tensor(shape: parameter.shape))
+        precondition(
+            state.first.shape == parameter.shape,
+            "AdamW.update(\(name)): moments \(state.first.shape) and parameter \(parameter.shape) differ"
+        )
         let c = configuration
         let t = Double(stepCount)
         let decayFactor = Float(1 - learningRate * c.weightDecay)

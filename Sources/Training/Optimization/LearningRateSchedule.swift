@@ -43,7 +43,8 @@ public struct LearningRateSchedule: Codable, Sendable, Equatable {
 
     /// - Precondition: `warmupSteps >= 0`, `totalSteps >= 0`.
     public init(kind: Kind, peakLearningRate: Double, warmupSteps: Int = 0, totalSteps: Int) {
-        precondition(warmupSteps >= 0 && totalSteps >= 0,
+        precondition(
+            warmupSteps >= 0 && totalSteps >= 0,
             "LearningRateSchedule: negative warmupSteps \(warmupSteps) or totalSteps \(totalSteps)")
         self.kind = kind
         self.peakLearningRate = peakLearningRate
@@ -70,7 +71,8 @@ public struct LearningRateSchedule: Codable, Sendable, Equatable {
     /// The learning rate used by the 1-based optimizer step `step`: `peak · λ(step - 1)`.
     /// - Precondition: `step >= 1`.
     public func learningRate(atStep step: Int) -> Double {
-        precondition(step >= 1, "LearningRateSchedule.learningRate: steps count from 1, got \(step)")
+        precondition(
+            step >= 1, "LearningRateSchedule.learningRate: steps count from 1, got \(step)")
         return peakLearningRate * multiplier(afterSteps: step - 1)
     }
 }

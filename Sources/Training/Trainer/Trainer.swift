@@ -121,7 +121,9 @@ public struct Trainer: Sendable {
         let schedule = LearningRateSchedule(
             kind: config.schedule, peakLearningRate: config.learningRate,
             warmupSteps: config.warmupSteps, totalSteps: totalSteps)
-        let trainableCount = state.model.trainableTensors(trainable).reduce(0) { $0 + $1.value.count }
+        let trainableCount = state.model.trainableTensors(trainable).reduce(0) {
+            $0 + $1.value.count
+        }
         onEvent(
             .prepared(
                 TrainingPlan(
@@ -184,7 +186,8 @@ public struct Trainer: Sendable {
         let summary = TrainingSummary(
             output: outputFolder.path, method: config.method, steps: state.step,
             firstLoss: firstLoss, finalLoss: lastLoss, truncatedCount: dataset.truncatedCount,
-            elapsedSeconds: elapsed, tokensPerSecond: elapsed > 0 ? Double(tokensDone) / elapsed : 0)
+            elapsedSeconds: elapsed, tokensPerSecond: elapsed > 0 ? Double(tokensDone) / elapsed : 0
+        )
         onEvent(.finished(summary))
         return summary
     }
@@ -216,7 +219,9 @@ public struct Trainer: Sendable {
     }
 
     /// Refuses to resume under settings that would change the result.
-    func check(_ saved: TrainingCheckpoint.State, against config: TrainingConfiguration, exampleCount: Int) throws {
+    func check(
+        _ saved: TrainingCheckpoint.State, against config: TrainingConfiguration, exampleCount: Int
+    ) throws {
         var expected = saved.configuration
         var current = config
         // Saving more or less often does not change the weights.
@@ -253,11 +258,14 @@ public struct Trainer: Sendable {
                     weights: state.model.adapterWeights())
             } else {
                 let source = try ModelFolder(url: modelFolder)
-                let generation = try source.generationConfigurationURL.map { try Data(contentsOf: $0) }
+                let generation = try source.generationConfigurationURL.map {
+                    try Data(contentsOf: $0)
+                }
                 try ModelFolder.write(
                     to: temporary, configuration: try source.configurationData(),
                     tensors: Dictionary(
-                        uniqueKeysWithValues: state.model.namedWeights().map { ($0.name, $0.value) }),
+                        uniqueKeysWithValues: state.model.namedWeights().map { ($0.name, $0.value) }
+                    ),
                     generationConfiguration: generation, tokenizerSource: source)
             }
             try TrainingLog.encode(log).write(

@@ -65,7 +65,9 @@ public enum TrainingCheckpoint {
             } else {
                 try manager.createDirectory(at: temporary, withIntermediateDirectories: true)
                 try SafetensorsWriter.write(
-                    Dictionary(uniqueKeysWithValues: state.model.namedWeights().map { ($0.name, $0.value) }),
+                    Dictionary(
+                        uniqueKeysWithValues: state.model.namedWeights().map { ($0.name, $0.value) }
+                    ),
                     to: temporary.appendingPathComponent(ModelFolder.weightsFileName))
             }
             var moments: [String: Tensor] = [:]
@@ -131,16 +133,19 @@ public enum TrainingCheckpoint {
             } else {
                 try state.model.loadAdapter(folder: folder)
             }
-            let file = try SafetensorsFile(contentsOf: folder.appendingPathComponent(optimizerFileName))
+            let file = try SafetensorsFile(
+                contentsOf: folder.appendingPathComponent(optimizerFileName))
             let tensors = try file.tensors()
             var moments: [String: AdamW.Moments] = [:]
             for (name, value) in state.model.trainableTensors(state.trainable) {
-                guard let m = tensors[name + ".exp_avg"], let v = tensors[name + ".exp_avg_sq"] else {
+                guard let m = tensors[name + ".exp_avg"], let v = tensors[name + ".exp_avg_sq"]
+                else {
                     if saved.optimizerStep == 0 { continue }
                     throw fail("\(optimizerFileName) has no moments for \(name)")
                 }
                 guard m.shape == value.shape, v.shape == value.shape else {
-                    throw fail("the moments of \(name) have shape \(m.shape), the tensor \(value.shape)")
+                    throw fail(
+                        "the moments of \(name) have shape \(m.shape), the tensor \(value.shape)")
                 }
                 moments[name] = AdamW.Moments(first: m, second: v)
             }

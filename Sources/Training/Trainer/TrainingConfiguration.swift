@@ -72,7 +72,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public func validate() throws {
         func fail(_ reason: String) throws { throw TrainingError.invalidSettings(reason: reason) }
         if loraRank <= 0 { try fail("lora rank must be > 0, got \(loraRank)") }
-        if !(0..<1).contains(loraDropout) { try fail("lora dropout must be in [0, 1), got \(loraDropout)") }
+        if !(0..<1).contains(loraDropout) {
+            try fail("lora dropout must be in [0, 1), got \(loraDropout)")
+        }
         if targetModules.isEmpty { try fail("no LoRA target module") }
         if !(learningRate >= 0) { try fail("learning rate must be ≥ 0, got \(learningRate)") }
         if !(weightDecay >= 0) { try fail("weight decay must be ≥ 0, got \(weightDecay)") }
@@ -83,7 +85,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         if let maxSteps, maxSteps <= 0 { try fail("max steps must be > 0, got \(maxSteps)") }
         if maxSteps == nil && !(epochs > 0) { try fail("epochs must be > 0, got \(epochs)") }
         if warmupSteps < 0 { try fail("warm-up steps must be ≥ 0, got \(warmupSteps)") }
-        if let maxGradNorm, maxGradNorm < 0 { try fail("max grad norm must be ≥ 0, got \(maxGradNorm)") }
+        if let maxGradNorm, maxGradNorm < 0 {
+            try fail("max grad norm must be ≥ 0, got \(maxGradNorm)")
+        }
         if let maxSequenceLength, maxSequenceLength < 2 {
             try fail("max sequence length must be ≥ 2, got \(maxSequenceLength)")
         }

@@ -14,7 +14,8 @@ import Transformer
 struct BenchTrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Measure fine-tuning throughput (full or LoRA) on torch_train_bench.py's presets.",
+        abstract:
+            "Measure fine-tuning throughput (full or LoRA) on torch_train_bench.py's presets.",
         discussion: """
             The work of torch_train_bench.py's "train" worker: a randomly initialised Llama \
             (N(0, 0.02) weights, norms 1), one fixed batch of random token ids with labels = ids, \
@@ -95,16 +96,20 @@ struct BenchTrainCommand: ParsableCommand {
         if method == .lora {
             model.attachNewAdapters(
                 LoRAAdapterConfiguration(
-                    rank: Self.loraRank, alpha: 16, dropout: 0, targetModules: .names(Self.loraTargets)),
+                    rank: Self.loraRank, alpha: 16, dropout: 0,
+                    targetModules: .names(Self.loraTargets)),
                 using: &generator)
         }
         let trainable: TrainableParameters = method == .lora ? .adapters : .baseWeights
         let trainableCount = model.trainableTensors(trainable).reduce(0) { $0 + $1.value.count }
-        let ids = (0..<b).map { _ in (0..<t).map { _ in Int(generator.next() % UInt64(cfg.vocabSize)) } }
+        let ids = (0..<b).map { _ in
+            (0..<t).map { _ in Int(generator.next() % UInt64(cfg.vocabSize)) }
+        }
         let batch = TrainingBatch(ids.map { EncodedExample(inputIds: $0, labels: $0) })
         var state = TrainingState(
             model: model, trainable: trainable,
-            optimizer: AdamW(configuration: .init(beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01)),
+            optimizer: AdamW(
+                configuration: .init(beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01)),
             generator: SeededGenerator(seed: 1))
         var times: [Double] = []
         var losses: [Double] = []
@@ -116,7 +121,9 @@ struct BenchTrainCommand: ParsableCommand {
             let elapsed = clock.now - start
             losses.append(outcome.loss)
             if i >= warmup {
-                times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                times.append(
+                    Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds)
+                        * 1e-18)
             }
         }
         let median = times.sorted()[times.count / 2]
@@ -134,7 +141,8 @@ struct BenchTrainCommand: ParsableCommand {
                 "step_times_s": times, "tokens_per_s": tokens / median,
                 "model_flops_per_step": flops, "achieved_gflops": achieved,
                 "sgemm_gflops": sgemmGFLOPS, "mfu": achieved / sgemmGFLOPS,
-                "peak_rss_mib": peakMiB, "loss_first": losses.first ?? 0, "loss_last": losses.last ?? 0,
+                "peak_rss_mib": peakMiB, "loss_first": losses.first ?? 0,
+                "loss_last": losses.last ?? 0,
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -178,7 +186,8 @@ struct BenchTrainCommand: ParsableCommand {
 
     /// Training FLOPs per token (`train_flops_per_token`): full `6N + 3·attn`, LoRA
     /// `4N + 6N_lora + 3·attn`, with `attn = 4·L·T·H·D` the forward attention matmuls.
-    static func trainFlopsPerToken(_ c: TransformerConfiguration, seq t: Int, lora: Bool) -> Double {
+    static func trainFlopsPerToken(_ c: TransformerConfiguration, seq t: Int, lora: Bool) -> Double
+    {
         let hd = Double(c.hiddenSize / c.headCount)
         let attention = 3 * 4 * Double(c.layerCount) * Double(t) * Double(c.headCount) * hd
         let n = matmulParameters(c)

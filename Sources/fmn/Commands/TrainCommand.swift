@@ -117,7 +117,9 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if loraRank <= 0 { throw ValidationError("--lora-rank must be > 0") }
-        if !(loraDropout >= 0 && loraDropout < 1) { throw ValidationError("--lora-dropout must be in [0, 1)") }
+        if !(loraDropout >= 0 && loraDropout < 1) {
+            throw ValidationError("--lora-dropout must be in [0, 1)")
+        }
         if !(learningRate >= 0) { throw ValidationError("--learning-rate must be >= 0") }
         if !(weightDecay >= 0) { throw ValidationError("--weight-decay must be >= 0") }
         if batchSize <= 0 { throw ValidationError("--batch-size must be > 0") }
@@ -224,7 +226,8 @@ struct TrainingProgress {
             }
         case .step(let record):
             let done = record.step - startStep
-            let eta = done > 0
+            let eta =
+                done > 0
                 ? record.elapsedSeconds / Double(done) * Double(totalSteps - record.step) : 0
             switch mode {
             case .json:
@@ -241,7 +244,8 @@ struct TrainingProgress {
             case .progressBar:
                 let width = 24
                 let filled = totalSteps > 0 ? width * record.step / totalSteps : width
-                let bar = String(repeating: "█", count: filled)
+                let bar =
+                    String(repeating: "█", count: filled)
                     + String(repeating: "·", count: width - filled)
                 let line =
                     "\r\(bar) step \(record.step)/\(totalSteps) loss "
