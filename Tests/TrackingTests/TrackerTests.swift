@@ -43,6 +43,29 @@ import Testing
         }
     }
 
+    @Test func fineTuneStaysRunningWhenItsCommitFails() throws {
+        let tracker = try TrackingFixtures.store()
+        let (base, _) = try tracker.commit(
+            folder: try TrackingFixtures.modelFolder(), manifest: TrackingFixtures.baseManifest(),
+            lineage: "main", stage: "base")
+        let id = try tracker.experiments.beginFineTune(
+            FineTuneRecord(
+                parentCommitId: base.commitId, method: "lora", configuration: .null,
+                toolVersion: "0.1.0"))
+        let lock = tracker.layout.repository.appendingPathComponent("index.lock")
+        try Data().write(to: lock)
+        expectTrackingError(.repositoryLocked(path: lock.path)) {
+            try tracker.finishFineTune(
+                id: id, folder: try TrackingFixtures.adapterFolder(),
+                manifest: TrackingFixtures.loraManifest(parent: base.commitId), lineage: "chats",
+                stage: "sft-1", seconds: 1)
+        }
+        #expect(try tracker.experiments.fineTunes(status: .running).map(\.id) == [id])
+        #expect(try tracker.experiments.checkpoints().count == 1)
+        try tracker.experiments.failFineTune(id: id)
+        #expect(try tracker.experiments.fineTunes(status: .failed).map(\.id) == [id])
+    }
+
     @Test func fsckOnACleanStoreFindsNothing() throws {
         let tracker = try TrackingFixtures.store()
         let (base, _) = try tracker.commit(
