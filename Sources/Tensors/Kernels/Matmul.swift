@@ -8,9 +8,35 @@ import COpenBLAS
 /// columns `[c0, c0 + n)` of a wider row-major buffer is `pointer + c0` with the buffer's row
 /// length as leading dimension — which is how attention reads one head out of `[T, H·D]`.
 ///
+/// Threading: OpenBLAS is switched to one thread on first use, and a large product is split
+/// into row (or column) blocks that run as parallel single-threaded `sgemm` calls through
+/// `Parallel` (Dispatch). On a shared 2-core machine this is far more robust than OpenBLAS's own
+/// static split, whose threads spin and wait on each other when another process takes a core
+/// (measured: 10× slower under load); and products issued from inside a parallel loop (attention
+/// heads) run without oversubscription.
+///
 /// ### References
 /// BLAS Technical Forum standard, `xGEMM`/`xGEMV`; OpenBLAS.
 public enum Matmul {
+    /// Switches OpenBLAS to one thread, once per process (see the type's notes).
+    @usableFromInline
+    static let singleThreadedBLAS: Bool = {
+        openblas_set_num_threads(1)
+        return true
+    }()
+
+    /// Products below this many multiply-adds run as one call.
+    @usableFromInline
+    static let splitThreshold = 1 << 18
+
+    /// How many blocks a product of `work` multiply-adds over `extent` splittable rows gets:
+    /// about two per core for load balancing, none thinner than 16 rows.
+    @usableFromInline
+    static func blockCount(work: Int, extent: Int) -> Int {
+        if work < splitThreshold { return 1 }
+        return max(1, min(2 * Parallel.coreCount, extent / 16))
+    }
+
     /// `C = alpha · op(A) · op(B) + beta · C`, where `op(X)` is `X` or `Xᵀ`.
     ///
     /// - Parameters:
@@ -24,7 +50,6 @@ public enum Matmul {
     ///   - c: first element of `C` `[m, n]`; `ldc` its leading dimension.
     ///   - beta: 0 overwrites `C` (its old contents may be garbage), 1 accumulates.
     /// - Precondition: extents are non-negative and leading dimensions cover their rows.
-    @inlinable
     public static func gemm(
         transposeA: Bool = false, transposeB: Bool = false,
         m: Int, n: Int, k: Int, alpha: Float = 1,
@@ -47,6 +72,44 @@ public enum Matmul {
             }
             return
         }
+        _ = singleThreadedBLAS
+        let work = m * n * k
+        // Split the larger side of C: each block then re-packs only its share of the other
+        // operand's counterpart (OpenBLAS packs both operands per call).
+        let splitRows = m >= n
+        let blocks = blockCount(work: work, extent: splitRows ? m : n)
+        if blocks == 1 {
+            sgemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            return
+        }
+        let extent = splitRows ? m : n
+        let step = (extent + blocks - 1) / blocks
+        let box = UncheckedSendableBox((a, b, c))
+        Parallel.forEach(blocks) { block in
+            let (a, b, c) = box.value
+            let start = block * step
+            let count = min(extent, start + step) - start
+            if count <= 0 { return }
+            if splitRows {
+                // Rows start..<start+count of op(A) and of C.
+                let aBlock = transposeA ? a + start : a + start * lda
+                sgemm(transposeA, transposeB, count, n, k, alpha, aBlock, lda, b, ldb, beta,
+                    c + start * ldc, ldc)
+            } else {
+                // Columns start..<start+count of op(B) and of C.
+                let bBlock = transposeB ? b + start * ldb : b + start
+                sgemm(transposeA, transposeB, m, count, k, alpha, a, lda, bBlock, ldb, beta,
+                    c + start, ldc)
+            }
+        }
+    }
+
+    @usableFromInline
+    static func sgemm(
+        _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+        _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+        _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+    ) {
         cblas_sgemm(
             CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
             transposeB ? CblasTrans : CblasNoTrans,
@@ -60,7 +123,6 @@ public enum Matmul {
     ///   - transpose: when true computes `Aᵀ x` (`x` has `rows` elements, `y` has `columns`).
     ///   - lda: leading dimension of `A` (at least `columns`).
     ///   - beta: 0 overwrites `y`, 1 accumulates.
-    @inlinable
     public static func gemv(
         transpose: Bool = false, rows: Int, columns: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int,
@@ -73,8 +135,25 @@ public enum Matmul {
             for i in 0..<count { y[i] = beta == 0 ? 0 : beta * y[i] }
             return
         }
-        cblas_sgemv(
-            CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, blasint(rows), blasint(columns),
-            alpha, a, blasint(lda), x, 1, beta, y, 1)
+        _ = singleThreadedBLAS
+        let blocks = transpose ? 1 : blockCount(work: rows * columns * 4, extent: rows)
+        if blocks == 1 {
+            cblas_sgemv(
+                CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, blasint(rows),
+                blasint(columns), alpha, a, blasint(lda), x, 1, beta, y, 1)
+            return
+        }
+        // Row blocks of A (and of y) in parallel.
+        let step = (rows + blocks - 1) / blocks
+        let box = UncheckedSendableBox((a, x, y))
+        Parallel.forEach(blocks) { block in
+            let (a, x, y) = box.value
+            let start = block * step
+            let count = min(rows, start + step) - start
+            if count <= 0 { return }
+            cblas_sgemv(
+                CblasRowMajor, CblasNoTrans, blasint(count), blasint(columns), alpha,
+                a + start * lda, blasint(lda), x, 1, beta, y + start, 1)
+        }
     }
 }

@@ -1,11 +1,18 @@
 import Dispatch
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Data-parallel loops over both cores (and more where there are more), through
 /// `DispatchQueue.concurrentPerform`.
 ///
 /// Used for work that BLAS does not already spread over threads: attention heads, rows of a
 /// softmax. Each iteration must write disjoint memory.
 public enum Parallel {
+    /// The number of online cores (at least 1).
+    public static let coreCount: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+
     /// Runs `body(i)` for `i` in `0..<count`, spread over the available cores; returns when all
     /// have finished. Runs inline when `count < 2`.
     public static func forEach(_ count: Int, _ body: (Int) -> Void) {

@@ -158,47 +158,38 @@ extension Tensor {
 }
 
 extension VectorKernels {
-    /// `x[i] = exp(x[i])` in place, vectorised over eight lanes.
+    /// `x[i] = exp(x[i])` in place, in a loop the compiler vectorises.
     ///
-    /// Cephes' `expf` scheme: `x = n·ln2 + r` with `|r| ≤ ln2/2`, a degree-6 polynomial for
-    /// `exp(r)`, then scaling by `2ⁿ` through the exponent bits. Relative error below 2 ulp for
-    /// inputs in `[-87.3, 88.0]`; inputs are clamped to that range (so `exp(-inf)` gives about
+    /// Cephes' `expf` scheme: `x = n·ln2 + r` with `|r| ≤ ln2/2` (`n` rounded to nearest with
+    /// the 1.5·2²³ trick, which also leaves `n` in the low mantissa bits), a degree-6 polynomial
+    /// for `exp(r)`, then scaling by `2ⁿ` through the exponent bits. Relative error below 2 ulp
+    /// for inputs in `[-87.3, 88]`; inputs are clamped to that range (so `exp(-inf)` gives about
     /// 1e-38, not 0: callers that need exact zeros mask first).
     ///
     /// ### References
     /// S. Moshier, Cephes Math Library, `expf.c`.
     @inlinable
     public static func exp(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        var i = 0
-        while i + 8 <= count {
-            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(x + i).storeBytes(of: exp8(v), as: SIMD8<Float>.self)
-            i += 8
-        }
-        if i < count {
-            var tail = SIMD8<Float>(repeating: 0)
-            for l in 0..<(count - i) { tail[l] = x[i + l] }
-            let r = exp8(tail)
-            for l in 0..<(count - i) { x[i + l] = r[l] }
-        }
+        for i in 0..<count { x[i] = exp(x[i]) }
     }
 
-    /// Eight lanes of `exp` (see `exp(_:count:)`).
-    @inlinable
-    public static func exp8(_ input: SIMD8<Float>) -> SIMD8<Float> {
-        let x = input.clamped(
-            lowerBound: SIMD8(repeating: -87.3), upperBound: SIMD8(repeating: 88.0))
-        let n = (x * 1.442_695_040_888_963_4).rounded(.toNearestOrEven)
-        var r = x - n * 0.693_359_375
+    /// One `exp` as in `exp(_:count:)`; branch-free so that loops over it vectorise.
+    @inlinable @inline(__always)
+    public static func exp(_ input: Float) -> Float {
+        let magic: Float = 12_582_912  // 1.5 · 2²³
+        let v = Swift.min(Swift.max(input, -87.3), 88.0)
+        let t = v * 1.442_695_040_888_963_4 + magic
+        let n = t - magic
+        var r = v - n * 0.693_359_375
         r = r - n * -2.121_944_400_546_905_8e-4
-        var p = SIMD8<Float>(repeating: 1.987_569_150_0e-4)
+        var p: Float = 1.987_569_150_0e-4
         p = p * r + 1.398_199_950_7e-3
         p = p * r + 8.333_451_907_3e-3
         p = p * r + 4.166_579_589_4e-2
         p = p * r + 1.666_666_545_9e-1
         p = p * r + 5.000_000_120_1e-1
         let y = p * r * r + r + 1
-        let bits = (SIMD8<Int32>(n) &+ 127) &<< 23
-        return y * unsafeBitCast(bits, to: SIMD8<Float>.self)
+        let bits = (t.bitPattern &- 0x4B40_0000 &+ 127) &<< 23
+        return y * Float(bitPattern: bits)
     }
 }

@@ -129,8 +129,9 @@ extension DecoderModel {
         return (rows, targets)
     }
 
-    /// Rows of the LM head handled at once: keeps a logits chunk near 16 MiB.
-    var headChunkRows: Int { max(16, (1 << 22) / max(1, configuration.vocabSize)) }
+    /// Rows of the LM head handled at once: keeps a logits chunk near 64 MiB (large chunks
+    /// let `sgemm` pack the output weight once per chunk rather than many times).
+    var headChunkRows: Int { max(64, (1 << 24) / max(1, configuration.vocabSize)) }
 
     /// Applies the LM head and cross-entropy to the scored rows, chunk by chunk, never holding
     /// more than one chunk of logits.
