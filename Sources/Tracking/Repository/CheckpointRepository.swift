@@ -152,7 +152,8 @@ public final class CheckpointRepository {
         let branchTip = referenceTarget(branchRef)
         let tagTarget = tagRef.flatMap { referenceTarget($0) }
 
-        if let existing = try allCommits().first(where: { $0.treeId == treeId }) {
+        if let existingId = try commitId(withTree: treeId) {
+            let existing = try commitInfo(existingId)
             if let tagTarget, tagTarget != existing.id {
                 throw TrackingError.invalidRecord(
                     path: path,
@@ -480,6 +481,18 @@ public final class CheckpointRepository {
             ids.append(LibGit2.hex(oid))
         }
         return ids
+    }
+
+    /// The first commit (parents first) reachable from a branch or tag whose tree is `treeId`.
+    private func commitId(withTree treeId: String) throws -> String? {
+        for id in try allCommitIds() {
+            guard var oid = LibGit2.oid(id) else { continue }
+            var commit: OpaquePointer?
+            guard git_commit_lookup(&commit, repository, &oid) == 0 else { continue }
+            defer { git_commit_free(commit) }
+            if LibGit2.hex(git_commit_tree_id(commit).pointee) == treeId { return id }
+        }
+        return nil
     }
 
     /// Every checkpoint reachable from a branch or a tag, parents before children.
