@@ -6,7 +6,6 @@
 //   Reporting → Analysis → Metrics;  Probes → {Transformer, Tokenizers, Metrics}
 //   Training → Transformer → {Tensors, Checkpoints};  Tensors → COpenBLAS;  Tracking → {GRDB, CLibGit2}
 
-import Foundation
 import PackageDescription
 
 let package = Package(
@@ -81,42 +80,3 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
-
-// Work in progress lands module by module: a target whose source folder does not exist yet is
-// left out, together with everything that names it, so that no empty placeholder is declared.
-let root = Context.packageDirectory
-@MainActor func hasSources(_ target: Target) -> Bool {
-    if target.type == .system { return true }
-    let folder =
-        target.path
-        ?? (target.type == .test ? "Tests/\(target.name)" : "Sources/\(target.name)")
-    let url = URL(fileURLWithPath: root).appendingPathComponent(folder)
-    let files = FileManager.default.enumerator(atPath: url.path)?.allObjects as? [String] ?? []
-    return files.contains { $0.hasSuffix(".swift") }
-}
-var present = Set(package.targets.filter(hasSources).map(\.name))
-@MainActor func isMissing(_ dependency: Target.Dependency) -> Bool {
-    if case .targetItem(let name, _) = dependency { return !present.contains(name) }
-    if case .byNameItem(let name, _) = dependency {
-        return package.targets.contains { $0.name == name } && !present.contains(name)
-    }
-    return false
-}
-var changed = true
-while changed {
-    changed = false
-    for target in package.targets where present.contains(target.name) {
-        guard target.dependencies.contains(where: isMissing) else { continue }
-        if target.name == "fmn" {
-            // The command-line tool links whichever library modules exist so far.
-            target.dependencies.removeAll(where: isMissing)
-        } else {
-            present.remove(target.name)
-        }
-        changed = true
-    }
-}
-package.targets = package.targets.filter { present.contains($0.name) }
-package.products = package.products.filter { product in
-    product.name != "fmn" || present.contains("fmn")
-}

@@ -13,9 +13,12 @@ struct ForgetMeNot: ParsableCommand {
         version: ToolVersion.current,
         subcommands: [
             DoctorCommand.self,
+            RunCommand.self,
             ScoreCommand.self,
             BenchCommand.self,
             TokenizeCommand.self,
+            GenerateCommand.self,
+            LossCommand.self,
             InitCommand.self,
             LogCommand.self,
             ShowCommand.self,

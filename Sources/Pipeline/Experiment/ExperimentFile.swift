@@ -78,8 +78,8 @@ public struct ExperimentFile: Sendable, Equatable {
                 path: url.path, field: "name",
                 reason: "\"\(name)\" must be letters, digits, '.', '_' or '-' (it names a folder)")
         }
-        self.base = folder.appendingPathComponent(try fields.string("base")).standardizedFileURL
-        self.suite = folder.appendingPathComponent(try fields.string("suite")).standardizedFileURL
+        self.base = resolve(try fields.string("base"), in: folder)
+        self.suite = resolve(try fields.string("suite"), in: folder)
         self.seed = try fields.optionalInteger("seed").map { UInt64($0) } ?? 0
         guard let stageNodes = mapping["stages"]?.sequence, !stageNodes.isEmpty else {
             throw PipelineError.invalidExperiment(
@@ -197,7 +197,7 @@ public struct ExperimentStage: Sendable, Equatable {
         } else {
             lora = method == .lora ? LoRASettings() : nil
         }
-        data = folder.appendingPathComponent(try fields.string("data")).standardizedFileURL
+        data = resolve(try fields.string("data"), in: folder)
         targets = try fields.optionalStringList("targets") ?? []
         var hyperparameters: [String: String] = [:]
         if let node = mapping["hyperparameters"] {
@@ -291,10 +291,14 @@ public struct ExperimentGate: Sendable, Equatable {
             throw PipelineError.invalidExperiment(
                 path: path, field: "gate.candidates", reason: "name at least one candidate stage")
         }
-        policy = try fields.optionalString("policy").map {
-            folder.appendingPathComponent($0).standardizedFileURL
-        }
+        policy = try fields.optionalString("policy").map { resolve($0, in: folder) }
     }
+}
+
+/// A path from an experiment file: absolute as written, or relative to the file's folder.
+func resolve(_ path: String, in folder: URL) -> URL {
+    let expanded = (path as NSString).expandingTildeInPath
+    return URL(fileURLWithPath: expanded, relativeTo: folder).standardizedFileURL
 }
 
 /// Reads typed fields from a YAML mapping, with errors naming `prefix + key` and the file.
