@@ -3,8 +3,8 @@ import Foundation
 /// A Hugging Face `tokenizer.json` tokenizer that gives the same ids, pieces and decoded text
 /// as the Rust `tokenizers` library (0.22/0.23).
 ///
-/// Supported pipelines: byte-level BPE (GPT-2, SmolLM: ByteLevel pre-tokenizer and decoder)
-/// and SentencePiece-style BPE (Llama-2, TinyLlama, Mistral, stories260K: `Prepend`/`Replace`
+/// Supported pipelines: byte-level BPE (GPT-2, SmolLM, and Llama 3's `Split` + ByteLevel with
+/// `ignore_merges`: ByteLevel pre-tokenizer and decoder) and SentencePiece-style BPE (Llama-2, TinyLlama, Mistral, stories260K: `Prepend`/`Replace`
 /// normalizers or a `Metaspace` pre-tokenizer, `byte_fallback`, `fuse_unk`, and the
 /// `Replace`/`ByteFallback`/`Fuse`/`Strip` decoders). Loading refuses, with
 /// `TokenizerError.unsupported`, any component it does not implement, so ids are never

@@ -7,7 +7,8 @@
 /// - `Metaspace` (`replacement`, `prepend_scheme` always/first/never or the older
 ///   `add_prefix_space`, `split`): spaces become the replacement; `first` prepends it only to
 ///   the segment at offset 0 of the input, and only when it does not already start with it.
-/// - `Digits` (`individual_digits`), `Split` with GPT-2's exact regex and `Isolated` behaviour,
+/// - `Digits` (`individual_digits`), `Split` with the exact regex of GPT-2, Llama 3 or Qwen2
+///   and `Isolated` behaviour (hand-written scanners, `GPT2Splitter` and `Llama3Splitter`),
 ///   and `Sequence` of those.
 ///
 /// ### References
@@ -17,6 +18,7 @@ indirect enum PreTokenizer: Sendable {
     case metaspace(replacement: [UInt8], prependScheme: PrependScheme, split: Bool)
     case digits(individual: Bool)
     case gpt2Split
+    case llama3Split(maxDigits: Int)
     case sequence([PreTokenizer])
 
     /// Where Metaspace puts its replacement character in front of a segment.
@@ -65,6 +67,14 @@ indirect enum PreTokenizer: Sendable {
         case .gpt2Split:
             text.withUnsafeBufferPointer { buffer in
                 GPT2Splitter.split(buffer) { start, end in
+                    body(
+                        UnsafeBufferPointer(rebasing: buffer[start..<end]),
+                        atInputStart && start == 0)
+                }
+            }
+        case .llama3Split(let maxDigits):
+            text.withUnsafeBufferPointer { buffer in
+                Llama3Splitter(maxDigits: maxDigits).split(buffer) { start, end in
                     body(
                         UnsafeBufferPointer(rebasing: buffer[start..<end]),
                         atInputStart && start == 0)
@@ -195,10 +205,18 @@ indirect enum PreTokenizer: Sendable {
             let pattern = json["pattern"]?["Regex"]?.string ?? json["pattern"]?["String"]?.string
             let behavior = json["behavior"]?.string ?? ""
             let invert = json["invert"]?.bool ?? false
-            if pattern == gpt2Pattern, behavior == "Isolated", !invert { return .gpt2Split }
+            if behavior == "Isolated", !invert {
+                switch pattern {
+                case gpt2Pattern: return .gpt2Split
+                case Llama3Splitter.llama3Pattern: return .llama3Split(maxDigits: 3)
+                case Llama3Splitter.qwen2Pattern: return .llama3Split(maxDigits: 1)
+                default: break
+                }
+            }
             throw .unsupported(
                 path: path, component: "pre-tokenizer Split",
-                detail: "only GPT-2's regex with behavior Isolated is implemented, not "
+                detail: "only the GPT-2, Llama 3 and Qwen2 regexes with behavior Isolated are "
+                    + "implemented, not "
                     + "\(pattern ?? "(no pattern)") with \(behavior)")
         case "Sequence":
             guard let items = json["pretokenizers"]?.array else {
