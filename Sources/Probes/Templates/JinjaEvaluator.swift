@@ -76,6 +76,7 @@ struct JinjaEvaluator {
     func evaluate(_ expression: JinjaExpression) throws(JinjaError) -> ProbeValue {
         switch expression {
         case .literal(let v): return v
+        case .keyword(_, let e): return try evaluate(e)
         case .name(let n): return try lookup(n)
         case .list(let items):
             var values: [ProbeValue] = []
@@ -103,6 +104,23 @@ struct JinjaEvaluator {
         case .filter(let base, let name, let args):
             var values: [ProbeValue] = []
             for a in args { values.append(try evaluate(a)) }
+            if name == "map" {
+                // map(attribute='x') takes a field of each item; map('filter') applies a filter.
+                let items = try iterate(try evaluate(base))
+                if case .keyword("attribute", _)? = args.first, let key = values.first {
+                    var out: [ProbeValue] = []
+                    for item in items {
+                        out.append(try Self.subscriptValue(item, key, expression: base))
+                    }
+                    return .list(out)
+                }
+                guard let filterName = values.first else { throw .type("map needs a filter or attribute=") }
+                var out: [ProbeValue] = []
+                for item in items {
+                    out.append(try JinjaFunctions.applyFilter(filterName.pythonString, item, Array(values.dropFirst())))
+                }
+                return .list(out)
+            }
             if name == "default" || name == "d" {
                 do {
                     let v = try evaluate(base)

@@ -5,7 +5,8 @@ import Foundation
 /// Filters (Jinja2 built-ins, same semantics): `trim`, `lower`, `upper`, `capitalize`,
 /// `title`, `replace(old, new[, count])`, `join([sep])`, `first`, `last`, `length`/`count`,
 /// `int([default])`, `float([default])`, `string`, `list`, `reverse`, `sort`, `unique`, `sum`,
-/// `min`, `max`, `abs`, `round([precision])`, `wordcount`, `default(value[, boolean])`, and
+/// `min`, `max`, `abs`, `round([precision])`, `wordcount`, `default(value[, boolean])`,
+/// `map(attribute=name)` / `map(filter)`, and
 /// lm-eval's own `regex_replace(pattern, replacement[, count])`.
 /// Methods: `str.strip/lstrip/rstrip/lower/upper/capitalize/title/split/replace/startswith/
 /// endswith/join/count/find/index/isdigit`, `list.index/count`, `dict.get/keys/values/items`.
@@ -13,7 +14,7 @@ enum JinjaFunctions {
     static let filterNames: [String] = [
         "trim", "lower", "upper", "capitalize", "title", "replace", "join", "first", "last",
         "length", "count", "int", "float", "string", "list", "reverse", "sort", "unique", "sum",
-        "min", "max", "abs", "round", "wordcount", "default", "d", "regex_replace",
+        "min", "max", "abs", "round", "wordcount", "default", "d", "regex_replace", "map",
     ]
 
     static func string(_ v: ProbeValue, _ what: String) throws(JinjaError) -> String {

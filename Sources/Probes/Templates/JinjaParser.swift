@@ -18,6 +18,8 @@ indirect enum JinjaExpression: Equatable {
     case test(JinjaExpression, String, negated: Bool)
     case unary(String, JinjaExpression)
     case binary(String, JinjaExpression, JinjaExpression)
+    /// `name=value` inside a call's arguments.
+    case keyword(String, JinjaExpression)
     /// `a if condition else b`.
     case conditional(JinjaExpression, JinjaExpression, JinjaExpression?)
 
@@ -387,12 +389,16 @@ struct JinjaParser {
     }
 
     /// Arguments after an opening `(`, up to and including `)`. Keyword arguments
-    /// (`name=value`) are accepted and passed positionally in the order written.
+    /// (`name=value`) are passed in the order written; only `map(attribute=…)` reads the name.
     private mutating func arguments() throws(JinjaError) -> [JinjaExpression] {
         var args: [JinjaExpression] = []
         while peek != .op(")") {
-            if case .name = peek, tokens[position + 1] == .op("=") { position += 2 }
-            args.append(try expression())
+            if case .name(let keyword) = peek, tokens[position + 1] == .op("=") {
+                position += 2
+                args.append(.keyword(keyword, try expression()))
+            } else {
+                args.append(try expression())
+            }
             if !accept(.op(",")) { break }
         }
         try expect(.op(")"))
