@@ -74,6 +74,9 @@ public struct AdamW: Sendable, Equatable {
         }
     }
 
+    /// Tensors with at least this many elements are updated on every core.
+    static let parallelThreshold = 1 << 16
+
     /// The hyper-parameters.
     public var configuration: Configuration
     /// Completed steps (`t` of the last step; 0 before the first).
@@ -162,21 +165,33 @@ public struct AdamW: Sendable, Equatable {
         let correction2Root = Float((1 - pow(c.beta2, t)).squareRoot())
         let epsilon = Float(c.epsilon)
         let n = parameter.count
-        parameter.scalars.withUnsafeMutableBufferPointer { p in
-            gradient.scalars.withUnsafeBufferPointer { g in
-                state.first.scalars.withUnsafeMutableBufferPointer { m in
-                    state.second.scalars.withUnsafeMutableBufferPointer { v in
-                        for i in 0..<n {
-                            var pi = p[i]
-                            if applyWeightDecay { pi *= decayFactor }
-                            let gi = g[i]
-                            // torch.lerp for a weight below 0.5: fma(weight, end - start, start).
-                            let mi = m[i].addingProduct(firstWeight, gi - m[i])
-                            let vi = v[i] * beta2 + oneMinusBeta2 * gi * gi
-                            m[i] = mi
-                            v[i] = vi
-                            let denominator = vi.squareRoot() / correction2Root + epsilon
-                            p[i] = pi + (-stepSize * mi) / denominator
+        let decay = applyWeightDecay ? decayFactor : 1
+        parameter.scalars.withUnsafeMutableBufferPointer { pBuffer in
+            gradient.scalars.withUnsafeBufferPointer { gBuffer in
+                state.first.scalars.withUnsafeMutableBufferPointer { mBuffer in
+                    state.second.scalars.withUnsafeMutableBufferPointer { vBuffer in
+                        let p = pBuffer.baseAddress!
+                        let g = gBuffer.baseAddress!
+                        let m = mBuffer.baseAddress!
+                        let v = vBuffer.baseAddress!
+                        // Elementwise only, so splitting over cores changes no bit.
+                        func run(_ range: Range<Int>) {
+                            for i in range {
+                                let pi = p[i] * decay
+                                let gi = g[i]
+                                // torch.lerp for a weight below 0.5: fma(w, end - start, start).
+                                let mi = m[i].addingProduct(firstWeight, gi - m[i])
+                                let vi = v[i] * beta2 + oneMinusBeta2 * gi * gi
+                                m[i] = mi
+                                v[i] = vi
+                                let denominator = vi.squareRoot() / correction2Root + epsilon
+                                p[i] = pi + (-stepSize * mi) / denominator
+                            }
+                        }
+                        if n >= Self.parallelThreshold {
+                            Parallel.forEachRange(n, chunks: 2 * Parallel.coreCount, run)
+                        } else {
+                            run(0..<n)
                         }
                     }
                 }

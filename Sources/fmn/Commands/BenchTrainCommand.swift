@@ -29,7 +29,7 @@ struct BenchTrainCommand: ParsableCommand {
             process, and the model-FLOP utilisation: PaLM-style model FLOPs (matmuls only, \
             attention over the full T×T scores, backward = 2× forward; LoRA: 4N + 6N_lora) over \
             the median step, divided by the sgemm rate fmn doctor measures (1024³, median of 7). \
-            Set OPENBLAS_NUM_THREADS to change the thread count (torch_train_bench.py uses 2).
+            Products run on every core (see Tensors.Matmul); torch_train_bench.py uses 2 threads.
             """)
 
     enum Preset: String, ExpressibleByArgument, CaseIterable {
@@ -136,7 +136,8 @@ struct BenchTrainCommand: ParsableCommand {
         if json {
             let object: [String: Any] = [
                 "preset": preset.rawValue, "method": method.rawValue, "batch": b, "seq": t,
-                "threads": BLASRuntime.threadCount, "blas_core": BLASRuntime.coreName,
+                "cores": ProcessInfo.processInfo.activeProcessorCount,
+                "blas_core": BLASRuntime.coreName,
                 "params_trainable": trainableCount, "step_median_s": median,
                 "step_times_s": times, "tokens_per_s": tokens / median,
                 "model_flops_per_step": flops, "achieved_gflops": achieved,
@@ -155,7 +156,7 @@ struct BenchTrainCommand: ParsableCommand {
                     + "MFU \(String(format: "%.0f", 100 * achieved / sgemmGFLOPS))% of sgemm "
                     + "\(String(format: "%.1f", sgemmGFLOPS)) GFLOP/s  "
                     + "peak RSS \(String(format: "%.0f", peakMiB)) MiB  "
-                    + "(\(BLASRuntime.threadCount) threads, loss "
+                    + "(\(ProcessInfo.processInfo.activeProcessorCount) cores, loss "
                     + "\(String(format: "%.4f", losses.first ?? 0)) → "
                     + "\(String(format: "%.4f", losses.last ?? 0)))")
         }
