@@ -140,7 +140,7 @@ public final class Tracker {
         return try experiments.write("finish fine-tune \(id)") { db in
             let stored = try ExperimentStore.insertCheckpoint(record, db: db, path: path)
             try ExperimentStore.finishFineTune(
-                id: id, resultCheckpointId: stored.id!, seconds: seconds, db: db, path: path)
+                id: id, resultCheckpointId: stored.id ?? -1, seconds: seconds, db: db, path: path)
             return stored
         }
     }

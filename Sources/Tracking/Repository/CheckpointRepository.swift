@@ -622,7 +622,10 @@ public final class CheckpointRepository {
         try Self.createDirectory(staging)
         var written: [String] = []
         do {
-            try writeTree(tree!, to: staging, relative: "", written: &written)
+            guard let tree else {
+                throw TrackingError.repositoryDamaged(path: path, cause: "commit \(id) has no tree")
+            }
+            try writeTree(tree, to: staging, relative: "", written: &written)
             if fileManager.fileExists(atPath: out.path) {
                 try fileManager.removeItem(at: out)  // known empty, checked above
             }
@@ -651,7 +654,8 @@ public final class CheckpointRepository {
                     "git_tree_lookup", path: path)
                 defer { git_tree_free(subtree) }
                 try Self.createDirectory(url)
-                try writeTree(subtree!, to: url, relative: entryPath, written: &written)
+                guard let subtree else { continue }
+                try writeTree(subtree, to: url, relative: entryPath, written: &written)
             case GIT_OBJECT_BLOB:
                 try writeBlob(entry, to: url, relative: entryPath)
                 written.append(entryPath)
@@ -663,7 +667,8 @@ public final class CheckpointRepository {
 
     private func writeBlob(_ entry: OpaquePointer, to url: URL, relative: String) throws {
         var blob: OpaquePointer?
-        let expected = git_tree_entry_id(entry)!.pointee
+        guard let expectedId = git_tree_entry_id(entry) else { return }
+        let expected = expectedId.pointee
         var lookupOid = expected
         try LibGit2.check(
             git_blob_lookup(&blob, repository, &lookupOid), "git_blob_lookup", path: path)

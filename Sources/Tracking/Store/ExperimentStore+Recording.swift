@@ -17,7 +17,10 @@ extension ExperimentStore {
     private static func hostName() -> String {
         var buffer = [UInt8](repeating: 0, count: 256)
         let code = buffer.withUnsafeMutableBufferPointer { pointer in
-            pointer.withMemoryRebound(to: CChar.self) { gethostname($0.baseAddress!, $0.count - 1) }
+            pointer.withMemoryRebound(to: CChar.self) {
+                guard let base = $0.baseAddress else { return Int32(-1) }
+                return gethostname(base, $0.count - 1)
+            }
         }
         guard code == 0 else { return "localhost" }
         return String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
@@ -87,9 +90,10 @@ extension ExperimentStore {
                 ON CONFLICT (contentHash) DO NOTHING
                 """,
             arguments: [suite.name, suite.contentHash, suite.spec])
-        return try Int64.fetchOne(
+        let id = try Int64.fetchOne(
             db, sql: "SELECT id FROM probeSuite WHERE contentHash = ?",
-            arguments: [suite.contentHash])!
+            arguments: [suite.contentHash])
+        return id ?? db.lastInsertedRowID
     }
 
     private static func insertRunningProbeRun(
