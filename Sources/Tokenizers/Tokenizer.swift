@@ -110,7 +110,11 @@ public final class Tokenizer: Sendable {
         var ids: [ByteKey: Int32] = [:]
         let specialContents = Set(addedTokens.filter(\.special).map { ByteKey($0.content) })
         for token in addedTokens {
-            table[Int(token.id)] = token.content
+            // As the Rust library: a `normalized` token's string is its normalized content, and
+            // only a string equal to a special token's content counts as special when decoding.
+            table[Int(token.id)] =
+                token.normalized
+                ? (normalizer?.apply(token.content) ?? token.content) : token.content
             ids[ByteKey(token.content)] = token.id
         }
         for (id, bytes) in table.enumerated() {
@@ -159,20 +163,32 @@ public final class Tokenizer: Sendable {
 
     /// Encodes text and also returns each id's token string.
     ///
+    /// The strings are those of the Rust library's `Encoding.tokens`: the vocabulary piece, or
+    /// for an added token the text it matched (including whitespace taken by `lstrip`/`rstrip`).
     /// - Returns: the ids (as `encode`) and their pieces, e.g. `["<s>", "▁Hello"]`.
     public func encodeWithPieces(_ text: String, addSpecialTokens: Bool = true) -> EncodedText {
-        let ids = encodeRaw(text, addSpecialTokens: addSpecialTokens)
-        return EncodedText(
-            ids: ids.map(Int.init),
-            tokens: ids.map { token(forId: Int($0)) ?? "" })
+        var scratch = BPEScratch()
+        var ids: [Int32] = []
+        var matched: [(index: Int, bytes: [UInt8])]? = []
+        encodeInto(
+            text, addSpecialTokens: addSpecialTokens, scratch: &scratch, &ids,
+            matchedTokens: &matched)
+        var tokens = ids.map { token(forId: Int($0)) ?? "" }
+        for (index, bytes) in matched ?? [] {
+            tokens[index] = String(decoding: bytes, as: UTF8.self)
+        }
+        return EncodedText(ids: ids.map(Int.init), tokens: tokens)
     }
 
     /// Encodes many texts (e.g. lines), each on its own, as `encode_batch` does.
     public func encodeBatch(_ texts: [String], addSpecialTokens: Bool = true) -> [[Int]] {
         var scratch = BPEScratch()
+        var unused: [(index: Int, bytes: [UInt8])]? = nil
         return texts.map { text in
             var ids: [Int32] = []
-            encodeInto(text, addSpecialTokens: addSpecialTokens, scratch: &scratch, &ids)
+            encodeInto(
+                text, addSpecialTokens: addSpecialTokens, scratch: &scratch, &ids,
+                matchedTokens: &unused)
             return ids.map(Int.init)
         }
     }
@@ -180,27 +196,39 @@ public final class Tokenizer: Sendable {
     func encodeRaw(_ text: String, addSpecialTokens: Bool) -> [Int32] {
         var scratch = BPEScratch()
         var ids: [Int32] = []
-        encodeInto(text, addSpecialTokens: addSpecialTokens, scratch: &scratch, &ids)
+        var unused: [(index: Int, bytes: [UInt8])]? = nil
+        encodeInto(
+            text, addSpecialTokens: addSpecialTokens, scratch: &scratch, &ids,
+            matchedTokens: &unused)
         return ids
     }
 
+    /// Appends the ids of `text` to `ids`; when `matchedTokens` is non-nil, also records the
+    /// text each added token matched where it differs from the token's own string.
     func encodeInto(
-        _ text: String, addSpecialTokens: Bool, scratch: inout BPEScratch, _ ids: inout [Int32]
+        _ text: String, addSpecialTokens: Bool, scratch: inout BPEScratch, _ ids: inout [Int32],
+        matchedTokens: inout [(index: Int, bytes: [UInt8])]?
     ) {
         let bytes = Array(text.utf8)
         ids.reserveCapacity(ids.count + bytes.count / 3 + 4)
         if addSpecialTokens { ids.append(contentsOf: template.prefix) }
+        func appendToken(_ id: Int32, _ source: [UInt8], _ range: Range<Int>) {
+            if matchedTokens != nil, idToToken[Int(id)].map({ $0[...] != source[range] }) ?? true {
+                matchedTokens?.append((ids.count, Array(source[range])))
+            }
+            ids.append(id)
+        }
         for segment in rawAddedTokens.split(bytes) {
             switch segment {
-            case .token(let id):
-                ids.append(id)
+            case .token(let id, let range):
+                appendToken(id, bytes, range)
             case .text(let range):
                 let piece = range.count == bytes.count ? bytes : Array(bytes[range])
                 let normalized = normalizer?.apply(piece) ?? piece
                 for inner in normalizedAddedTokens.split(normalized) {
                     switch inner {
-                    case .token(let id):
-                        ids.append(id)
+                    case .token(let id, let innerRange):
+                        appendToken(id, normalized, innerRange)
                     case .text(let innerRange):
                         let atStart = range.lowerBound == 0 && innerRange.lowerBound == 0
                         let words =

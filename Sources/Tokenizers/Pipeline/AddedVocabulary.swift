@@ -10,9 +10,10 @@
 /// ### References
 /// `tokenizers/src/tokenizer/added_vocabulary.rs` (`find_matches`, `extract_and_normalize`).
 struct AddedVocabulary: Sendable {
-    /// One piece of a split: an added token's id, or a range of plain text.
+    /// One piece of a split: an added token's id with the text it covers (whitespace taken by
+    /// `lstrip`/`rstrip` included), or a range of plain text.
     enum Segment {
-        case token(Int32)
+        case token(Int32, Range<Int>)
         case text(Range<Int>)
     }
 
@@ -82,7 +83,7 @@ struct AddedVocabulary: Sendable {
                     stop = Self.whitespaceRunEnd(buffer, from: stop)
                 }
                 if startOffset < start { segments.append(.text(startOffset..<start)) }
-                segments.append(.token(token.id))
+                segments.append(.token(token.id, start..<stop))
                 startOffset = stop
             }
             if startOffset != buffer.count { segments.append(.text(startOffset..<buffer.count)) }
