@@ -15,13 +15,17 @@
 /// print(stream.flush())
 /// ```
 public struct IncrementalDecoder: Sendable {
+    /// The tokenizer whose `decode` defines the text.
     public let tokenizer: Tokenizer
+    /// Whether special tokens are dropped, as in `Tokenizer.decode`.
     public let skipSpecialTokens: Bool
     /// Every id appended so far.
     public private(set) var ids: [Int] = []
     /// The scalars already returned.
     private var emittedScalars = 0
 
+    /// A decoder with no ids yet.
+    ///
     /// - Parameters:
     ///   - tokenizer: the tokenizer whose `decode` defines the text.
     ///   - skipSpecialTokens: as in `Tokenizer.decode`.
