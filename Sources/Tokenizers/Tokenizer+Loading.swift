@@ -4,10 +4,10 @@ extension Tokenizer {
     /// Reads a tokenizer from a `tokenizer.json` file or a model folder that contains one.
     ///
     /// `tokenizer_config.json` and `special_tokens_map.json` beside the file are read when
-    /// present: `bos_token`/`eos_token` name `bosTokenId`/`eosTokenId`, and explicit
-    /// `add_bos_token`/`add_eos_token` flags decide whether BOS/EOS are added, replacing the
-    /// post-processor's template as transformers' `LlamaTokenizerFast.update_post_processor`
-    /// does. Without them the `tokenizer.json` post-processor decides, as
+    /// present: `bos_token`/`eos_token`/`pad_token` name `bosTokenId`/`eosTokenId`/
+    /// `padTokenId`, and explicit `add_bos_token`/`add_eos_token` flags decide whether BOS/EOS
+    /// are added, replacing the post-processor's template as transformers'
+    /// `LlamaTokenizerFast.update_post_processor` does. Without them the `tokenizer.json` post-processor decides, as
     /// `Tokenizer.from_file` does.
     ///
     /// - Parameter url: a `tokenizer.json` file, or a folder holding one.
@@ -225,6 +225,7 @@ extension Tokenizer {
         self.init(
             sourceURL: url, model: model, normalizer: normalizer, preTokenizer: preTokenizer,
             decoder: decoder, template: template, addedTokens: addedTokens,
-            bosTokenId: bosId.map(Int.init), eosTokenId: eosId.map(Int.init))
+            bosTokenId: bosId.map(Int.init), eosTokenId: eosId.map(Int.init),
+            padTokenId: tokenContent("pad_token").flatMap(lookup).map(Int.init))
     }
 }

@@ -55,6 +55,9 @@ public final class Tokenizer: Sendable {
     /// The end-of-sequence id (`eos_token` of `tokenizer_config.json` or
     /// `special_tokens_map.json`), if any.
     public let eosTokenId: Int?
+    /// The padding id (`pad_token` of `tokenizer_config.json` or `special_tokens_map.json`),
+    /// if the configuration names one (GPT-2 and Llama-2 do not).
+    public let padTokenId: Int?
     /// The model's unknown-piece id, if it has one.
     public let unknownTokenId: Int?
 
@@ -82,7 +85,7 @@ public final class Tokenizer: Sendable {
     init(
         sourceURL: URL, model: BPEModel, normalizer: Normalizer?, preTokenizer: PreTokenizer?,
         decoder: TokenDecoder?, template: TemplateProcessing, addedTokens: [AddedToken],
-        bosTokenId: Int?, eosTokenId: Int?
+        bosTokenId: Int?, eosTokenId: Int?, padTokenId: Int? = nil
     ) {
         self.sourceURL = sourceURL
         self.model = model
@@ -92,6 +95,7 @@ public final class Tokenizer: Sendable {
         self.template = template
         self.bosTokenId = bosTokenId
         self.eosTokenId = eosTokenId
+        self.padTokenId = padTokenId
         self.unknownTokenId = model.unknownId.map(Int.init)
 
         rawAddedTokens = AddedVocabulary(

@@ -108,6 +108,7 @@ import Testing
         let gpt2 = try #require(ReferenceVectors.tokenizers["gpt2-hf"])
         #expect(gpt2.bosTokenId == 50256)
         #expect(gpt2.eosTokenId == 50256)
+        #expect(gpt2.padTokenId == nil)
         #expect(!gpt2.addsBOS && !gpt2.addsEOS)
         #expect(gpt2.vocabularySize == 50257)
         #expect(gpt2.id(forToken: "Ġworld") == 995)
@@ -134,10 +135,11 @@ import Testing
         try FileManager.default.copyItem(
             at: source, to: folder.appendingPathComponent("tokenizer.json"))
         let config =
-            #"{"bos_token": "<s>", "eos_token": "</s>", "add_bos_token": false, "add_eos_token": true}"#
+            #"{"bos_token": "<s>", "eos_token": "</s>", "add_bos_token": false, "add_eos_token": true, "pad_token": {"content": "</s>"}}"#
         try Data(config.utf8).write(to: folder.appendingPathComponent("tokenizer_config.json"))
         let tokenizer = try Tokenizer(contentsOf: folder)
         #expect(!tokenizer.addsBOS && tokenizer.addsEOS)
+        #expect(tokenizer.padTokenId == 2)
         let ids = tokenizer.encode("Hello")
         #expect(ids.last == 2 && ids.first != 1)
         #expect(tokenizer.encode("Hello", addSpecialTokens: false) == Array(ids.dropLast()))
