@@ -89,3 +89,29 @@ import Transformer
         #expect(StopSequences.truncate("abc", at: ["x"]) == ("abc", false))
     }
 }
+
+@Suite struct Stories260KTests {
+    @Test func greedyGenerationGivesTheLlama2cReferenceTokens() throws {
+        let model = try DecoderModel.load(modelFolder: Fixtures.url("Models/stories260K-hf"))
+        #expect(model.lmHead == nil && model.configuration.kvHeads == 4)
+        // "Once upon a time" with BOS; run.c's 64 steps print the 4 prompt tokens and 60 new ones,
+        // which decode
+        // to the reference text of ../shared/data/README.md §6 (checked end to end through
+        // `fmn generate` in GenerateCommandTests).
+        let result = try model.generate(
+            prompt: [1, 403, 407, 261, 378], options: GenerationOptions(maxNewTokens: 60, stopTokenIds: [2]))
+        #expect(result.tokens == [
+            432, 383, 286, 261, 376, 298, 315, 421, 395, 317, 426, 338, 401, 396, 267, 337, 410, 408,
+            419, 292, 411, 322, 265, 282, 295, 433, 426, 385, 328, 432, 358, 394, 261, 370, 432, 352,
+            266, 268, 388, 426, 338, 391, 266, 267, 337, 335, 312, 432, 398, 312, 286, 267, 414, 270,
+            333, 415, 426, 13, 438, 310,
+        ])
+        // Next-token probabilities after the prompt: "," 0.969, " there" 0.029 (README §6).
+        let logits = try model.logits([[1, 403, 407, 261, 378]])
+        let last = Array(logits.scalars[(4 * 512)...])
+        let top = last.max()!
+        let weights = last.map { exp(Double($0 - top)) }
+        let total = weights.reduce(0, +)
+        expectClose(weights[432] / total, 0.969, atol: 5e-4)
+    }
+}

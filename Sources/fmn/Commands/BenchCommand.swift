@@ -13,6 +13,7 @@ struct BenchCommand: ParsableCommand {
         subcommands: [
             BenchMetricsCommand.self,
             BenchTokenizeCommand.self,
+            BenchForwardCommand.self,
             BenchStoreCommand.self,
             BenchTrainCommand.self,
         ]
