@@ -31,9 +31,12 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-## demo: build in release mode and run the main job.
+## demo: build in release mode and run the main job (the demo experiment; --resume continues an
+## interrupted run, and a finished one is reported as finished).
 demo: release
 	$(FMN_RELEASE) doctor
+	$(FMN_RELEASE) run Experiments/dialogsum-forgetting.yaml --resume
+	@echo "Report: Reports/dialogsum-forgetting/report.html (and report.md)"
 
 lint:
 	$(SWIFT) format lint --recursive --strict Sources Tests Package.swift
