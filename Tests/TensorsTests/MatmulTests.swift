@@ -63,7 +63,8 @@ import Testing
         var y = [Float](repeating: 0, count: 6)
         w.scalars.withUnsafeBufferPointer { pw in
             x.scalars.withUnsafeBufferPointer { px in
-                Matmul.gemv(rows: 6, columns: 4, a: pw.baseAddress!, lda: 4,
+                Matmul.gemv(
+                    rows: 6, columns: 4, a: pw.baseAddress!, lda: 4,
                     x: px.baseAddress!, y: &y)
             }
         }

@@ -39,11 +39,13 @@ public func gradientCheck(
     rtol: Double = 2e-2, atol: Double = 2e-3, _ name: String = "",
     sourceLocation: SourceLocation = #_sourceLocation, _ f: ([Float]) -> Double
 ) {
-    #expect(x.count == analytic.count, "\(name): gradient length \(analytic.count) for \(x.count)",
+    #expect(
+        x.count == analytic.count, "\(name): gradient length \(analytic.count) for \(x.count)",
         sourceLocation: sourceLocation)
     let indices = sampleIndices(count: x.count, samples: samples)
     let numeric = numericalGradient(at: x, indices: indices, epsilon: epsilon, f)
-    expectClose(indices.map { analytic[$0] }, numeric, rtol: rtol, atol: atol,
+    expectClose(
+        indices.map { analytic[$0] }, numeric, rtol: rtol, atol: atol,
         Comment(rawValue: "finite differences of \(name) at \(indices)"),
         sourceLocation: sourceLocation)
 }

@@ -19,8 +19,10 @@ import Transformer
                 bias: bias ? Tensor(shape: [out], scalars: p[name + ".bias"]!) : nil)
         }
         return Attention(
-            query: linear("q", heads * d, c, bias: true), key: linear("k", kvHeads * d, c, bias: true),
-            value: linear("v", kvHeads * d, c, bias: true), output: linear("o", c, heads * d, bias: false),
+            query: linear("q", heads * d, c, bias: true),
+            key: linear("k", kvHeads * d, c, bias: true),
+            value: linear("v", kvHeads * d, c, bias: true),
+            output: linear("o", c, heads * d, bias: false),
             headCount: heads, kvHeads: kvHeads, headDim: d)
     }
 
@@ -41,7 +43,8 @@ import Transformer
         func loss(_ h: [Float], _ p: [String: [Float]]) -> Double {
             var none: SeededGenerator?
             let out = FloatBuffer(count: n * c)
-            _ = make(p).forward(LayerTest.buffer(h).pointer, batch: batch, length: length,
+            _ = make(p).forward(
+                LayerTest.buffer(h).pointer, batch: batch, length: length,
                 into: out.pointer, rope: rope, generator: &none)
             return LayerTest.probeLoss(out, probe)
         }
@@ -49,7 +52,8 @@ import Transformer
         var none: SeededGenerator?
         let input = LayerTest.buffer(h)
         let out = FloatBuffer(count: n * c)
-        let cache = layer.forward(input.pointer, batch: batch, length: length, into: out.pointer,
+        let cache = layer.forward(
+            input.pointer, batch: batch, length: length, into: out.pointer,
             rope: rope, generator: &none)
         // Causal softmax rows sum to one and are zero above the diagonal.
         let p = cache.probabilities.array
@@ -61,7 +65,8 @@ import Transformer
         }
         let dh = FloatBuffer(count: n * c)
         var grads = layer.zeroGradients(.baseWeights)
-        layer.backward(LayerTest.buffer(probe).pointer, input: input.pointer, batch: batch,
+        layer.backward(
+            LayerTest.buffer(probe).pointer, input: input.pointer, batch: batch,
             length: length, cache: cache, rope: rope, dh: dh.pointer, gradients: &grads)
         gradientCheck(h, analytic: dh.array, samples: 24, "dh") { loss($0, params) }
         let analytic: [String: [Float]] = [

@@ -11,7 +11,8 @@ import Transformer
         let logits = LayerTest.buffer([0, Float(log(3.0))])
         var losses: [Float] = [0]
         let targets = [0]
-        CrossEntropy.forwardBackward(logits: logits.pointer, rows: 1, vocabSize: 2,
+        CrossEntropy.forwardBackward(
+            logits: logits.pointer, rows: 1, vocabSize: 2,
             targets: targets, losses: &losses, gradientScale: 0.5)
         expectClose(losses[0], log(4.0), rtol: 1e-6, atol: 0)
         expectClose(logits.array, [-0.375, 0.375], rtol: 0, atol: 1e-7)
@@ -24,13 +25,15 @@ import Transformer
         let targets = [2, 6, 0]
         func loss(_ x: [Float]) -> Double {
             var losses = [Float](repeating: 0, count: rows)
-            CrossEntropy.forwardBackward(logits: LayerTest.buffer(x).pointer, rows: rows,
+            CrossEntropy.forwardBackward(
+                logits: LayerTest.buffer(x).pointer, rows: rows,
                 vocabSize: v, targets: targets, losses: &losses, gradientScale: nil)
             return losses.reduce(0) { $0 + Double($1) }
         }
         let g = LayerTest.buffer(x)
         var losses = [Float](repeating: 0, count: rows)
-        CrossEntropy.forwardBackward(logits: g.pointer, rows: rows, vocabSize: v, targets: targets,
+        CrossEntropy.forwardBackward(
+            logits: g.pointer, rows: rows, vocabSize: v, targets: targets,
             losses: &losses, gradientScale: 1)
         gradientCheck(x, analytic: g.array, samples: 21, epsilon: 1e-2, rtol: 1e-2, atol: 1e-3) {
             loss($0)

@@ -21,7 +21,8 @@ import Transformer
         model.updateTrainable(.baseWeights) { name, tensor in
             // Biases and norm weights away from their 0/1 defaults, so their gradients matter.
             if name.hasSuffix(".bias") || name.contains("norm") {
-                tensor = Tensor(normalWithStandardDeviation: 0.3, mean: name.contains("norm") ? 1 : 0,
+                tensor = Tensor(
+                    normalWithStandardDeviation: 0.3, mean: name.contains("norm") ? 1 : 0,
                     shape: tensor.shape, using: &rng)
             }
         }
@@ -37,8 +38,10 @@ import Transformer
         #expect(named.map(\.name) == model.trainableTensors(.baseWeights).map(\.name))
         for (name, value) in model.trainableTensors(.baseWeights) {
             let g = named.first { $0.name == name }!.value
-            gradientCheck(value.scalars, analytic: g.scalars, samples: 6, epsilon: 5e-3,
-                rtol: 3e-2, atol: 3e-4, name) { x in
+            gradientCheck(
+                value.scalars, analytic: g.scalars, samples: 6, epsilon: 5e-3,
+                rtol: 3e-2, atol: 3e-4, name
+            ) { x in
                 var changed = model
                 changed.updateTrainable(.baseWeights) { n, t in
                     if n == name { t = Tensor(shape: t.shape, scalars: x) }
@@ -52,7 +55,8 @@ import Transformer
         var model = randomModel()
         var rng = SeededGenerator(seed: 8)
         let lora = LoRAAdapterConfiguration(
-            rank: 2, alpha: 6, dropout: 0.2, targetModules: .names(["q_proj", "v_proj", "down_proj"]))
+            rank: 2, alpha: 6, dropout: 0.2,
+            targetModules: .names(["q_proj", "v_proj", "down_proj"]))
         model.attachNewAdapters(lora, using: &rng)
         // Make B non-zero so that A's gradient is not trivially zero.
         model.updateTrainable(.adapters) { name, tensor in
@@ -62,8 +66,10 @@ import Transformer
         }
         func loss(_ m: DecoderModel) -> Double {
             var dropout: SeededGenerator? = SeededGenerator(seed: 77)
-            return try! m.lossAndGradients(tokens, labels: labels, trainable: .adapters,
-                generator: &dropout).loss.mean
+            return try! m.lossAndGradients(
+                tokens, labels: labels, trainable: .adapters,
+                generator: &dropout
+            ).loss.mean
         }
         var dropout: SeededGenerator? = SeededGenerator(seed: 77)
         let (_, gradients) = try model.lossAndGradients(
@@ -71,8 +77,10 @@ import Transformer
         #expect(gradients.named.count == 2 * 2 * 3)
         for (name, value) in model.trainableTensors(.adapters) {
             let g = gradients.named.first { $0.name == name }!.value
-            gradientCheck(value.scalars, analytic: g.scalars, samples: 6, epsilon: 5e-3,
-                rtol: 3e-2, atol: 3e-4, name) { x in
+            gradientCheck(
+                value.scalars, analytic: g.scalars, samples: 6, epsilon: 5e-3,
+                rtol: 3e-2, atol: 3e-4, name
+            ) { x in
                 var changed = model
                 changed.updateTrainable(.adapters) { n, t in
                     if n == name { t = Tensor(shape: t.shape, scalars: x) }
@@ -84,8 +92,10 @@ import Transformer
         var reloaded = model
         reloaded.detachAdapters()
         try reloaded.attachAdapters(model.adapterWeights(), scaling: 3)
-        expectClose(try reloaded.logits(tokens).scalars, try model.logits(tokens).scalars, rtol: 0, atol: 0)
-        expectClose(try model.merged().logits(tokens).scalars, try model.logits(tokens).scalars,
+        expectClose(
+            try reloaded.logits(tokens).scalars, try model.logits(tokens).scalars, rtol: 0, atol: 0)
+        expectClose(
+            try model.merged().logits(tokens).scalars, try model.logits(tokens).scalars,
             rtol: 0, atol: 1e-5)
     }
 
@@ -93,11 +103,13 @@ import Transformer
         let model = randomModel()
         let whole = try model.loss(tokens, labels: labels)
         let first = try model.loss([tokens[0]], labels: [labels[0]])
-        let second = try model.loss([Array(tokens[1].prefix(5))], labels: [Array(labels[1].prefix(5))])
+        let second = try model.loss(
+            [Array(tokens[1].prefix(5))], labels: [Array(labels[1].prefix(5))])
         #expect(whole.tokenCount == 4 + 4)
         expectClose(whole.totalNats, first.totalNats + second.totalNats, rtol: 1e-5)
         // Ragged rows are padded on the right with ignored labels.
-        let ragged = try model.loss([tokens[0], Array(tokens[1].prefix(5))],
+        let ragged = try model.loss(
+            [tokens[0], Array(tokens[1].prefix(5))],
             labels: [labels[0], Array(labels[1].prefix(5))])
         expectClose(ragged.totalNats, whole.totalNats, rtol: 1e-5)
         #expect(throws: TransformerError.tokenOutOfRange(token: 11, vocabSize: 11)) {

@@ -13,12 +13,15 @@ import Transformer
         let expected = try ParityFixture.file("base_expected.safetensors")
         let logits = try model.logits(ids)
         #expect(logits.shape == [2, 32, 256])
-        expectClose(logits.scalars, try expected.tensor(named: "logits").scalars, rtol: 0, atol: 1e-4)
+        expectClose(
+            logits.scalars, try expected.tensor(named: "logits").scalars, rtol: 0, atol: 1e-4)
         let loss = try model.loss(ids, labels: try ParityFixture.labels())
         #expect(loss.tokenCount == 48)
-        expectClose(loss.mean, Double(try expected.tensor(named: "loss").scalars[0]), rtol: 0, atol: 1e-5)
+        expectClose(
+            loss.mean, Double(try expected.tensor(named: "loss").scalars[0]), rtol: 0, atol: 1e-5)
         let logProbabilities = try model.tokenLogProbabilities(ids)
-        expectClose(logProbabilities.flatMap { $0 },
+        expectClose(
+            logProbabilities.flatMap { $0 },
             try expected.tensor(named: "token_logprobs").scalars, rtol: 0, atol: 1e-4)
     }
 
@@ -72,7 +75,8 @@ import Transformer
             ("layer0.k_proj_out", model.layers[0].attention.key),
         ] {
             let out = FloatBuffer(count: 64 * linear.outFeatures)
-            _ = linear.forward(l0.attentionInput.pointer, rows: 64, into: out.pointer,
+            _ = linear.forward(
+                l0.attentionInput.pointer, rows: 64, into: out.pointer,
                 generator: &generator)
             try check(out.array, name)
         }
@@ -81,7 +85,8 @@ import Transformer
             l0.attention.context.pointer, rows: 64, into: oOut.pointer, generator: &generator)
         try check(oOut.array, "layer0.o_proj_out")
         let mlpOut = FloatBuffer(count: 64 * 64)
-        _ = model.layers[0].mlp.forward(l0.mlpInput.pointer, rows: 64, into: mlpOut.pointer,
+        _ = model.layers[0].mlp.forward(
+            l0.mlpInput.pointer, rows: 64, into: mlpOut.pointer,
             generator: &generator)
         try check(mlpOut.array, "layer0.mlp_out")
     }
@@ -107,12 +112,14 @@ import Transformer
         let ids = try ParityFixture.inputIds()
         let labels = try ParityFixture.labels()
         let expected = try ParityFixture.file("lora_expected.safetensors")
-        expectClose(try model.logits(ids).scalars, try expected.tensor(named: "logits").scalars,
+        expectClose(
+            try model.logits(ids).scalars, try expected.tensor(named: "logits").scalars,
             rtol: 0, atol: 1e-4)
         var none: SeededGenerator?
         let (loss, gradients) = try model.lossAndGradients(
             ids, labels: labels, trainable: .adapters, generator: &none)
-        expectClose(loss.mean, Double(try expected.tensor(named: "loss").scalars[0]), rtol: 0, atol: 1e-5)
+        expectClose(
+            loss.mean, Double(try expected.tensor(named: "loss").scalars[0]), rtol: 0, atol: 1e-5)
         let grads = try ParityFixture.file("lora_grads.safetensors")
         let named = gradients.dictionary
         #expect(Set(named.keys) == Set(grads.tensorNames))
@@ -131,13 +138,16 @@ import Transformer
         let merged = model.merged()
         #expect(!merged.hasAdapters)
         let expected = try ParityFixture.file("lora_merged.safetensors")
-        let weights = Dictionary(uniqueKeysWithValues: merged.namedWeights().map { ($0.name, $0.value) })
+        let weights = Dictionary(
+            uniqueKeysWithValues: merged.namedWeights().map { ($0.name, $0.value) })
         for name in expected.tensorNames {
-            expectClose(weights[name]?.scalars ?? [], try expected.tensor(named: name).scalars,
+            expectClose(
+                weights[name]?.scalars ?? [], try expected.tensor(named: name).scalars,
                 rtol: 0, atol: 1e-6, "\(name)")
         }
         let ids = try ParityFixture.inputIds()
-        expectClose(try merged.logits(ids).scalars, try model.logits(ids).scalars, rtol: 0, atol: 1e-4)
+        expectClose(
+            try merged.logits(ids).scalars, try model.logits(ids).scalars, rtol: 0, atol: 1e-4)
     }
 
     @Test func tiedVariantMatchesTransformers() throws {
@@ -145,12 +155,14 @@ import Transformer
         #expect(model.lmHead == nil)
         let ids = try ParityFixture.inputIds()
         let expected = try ParityFixture.file("tied_expected.safetensors")
-        expectClose(try model.logits(ids).scalars, try expected.tensor(named: "logits").scalars,
+        expectClose(
+            try model.logits(ids).scalars, try expected.tensor(named: "logits").scalars,
             rtol: 0, atol: 1e-4)
         var none: SeededGenerator?
         let (loss, gradients) = try model.lossAndGradients(
             ids, labels: try ParityFixture.labels(), trainable: .baseWeights, generator: &none)
-        expectClose(loss.mean, Double(try expected.tensor(named: "loss").scalars[0]), rtol: 0, atol: 1e-5)
+        expectClose(
+            loss.mean, Double(try expected.tensor(named: "loss").scalars[0]), rtol: 0, atol: 1e-5)
         let named = gradients.dictionary
         let gradNames = expected.tensorNames.filter { $0.hasPrefix("grad.") }
         #expect(Set(named.keys) == Set(gradNames.map { String($0.dropFirst(5)) }))

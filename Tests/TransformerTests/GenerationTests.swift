@@ -20,7 +20,8 @@ import Transformer
         let cache = model.makeCache()
         var logits = try model.forward(appending: prompt, to: cache)
         for (i, token) in expected.enumerated() {
-            expectClose(logits, Array(stepLogits.scalars[(i * 256)..<((i + 1) * 256)]),
+            expectClose(
+                logits, Array(stepLogits.scalars[(i * 256)..<((i + 1) * 256)]),
                 rtol: 0, atol: 1e-4, "step \(i)")
             logits = try model.forward(appending: [token], to: cache)
         }
@@ -35,7 +36,8 @@ import Transformer
         _ = try model.forward(appending: Array(ids[0..<20]), to: cache)
         for t in 20..<32 {
             let step = try model.forward(appending: [ids[t]], to: cache)
-            expectClose(step, Array(full.scalars[(t * 256)..<((t + 1) * 256)]), rtol: 0,
+            expectClose(
+                step, Array(full.scalars[(t * 256)..<((t + 1) * 256)]), rtol: 0,
                 atol: 1e-5, "position \(t)")
         }
         #expect(cache.length == 32)
@@ -46,7 +48,8 @@ import Transformer
 
     @Test func stopTokensEndGenerationAndAreLeftOut() throws {
         let model = try ParityFixture.baseModel()
-        let prompt = try ParityFixture.file("generation.safetensors").integerScalars(named: "prompt_ids")
+        let prompt = try ParityFixture.file("generation.safetensors").integerScalars(
+            named: "prompt_ids")
         // The third greedy token is 176: treat it as EOS.
         let result = try model.generate(
             prompt: prompt, options: GenerationOptions(maxNewTokens: 16, stopTokenIds: [176]))
@@ -99,13 +102,18 @@ import Transformer
         // to the reference text of ../shared/data/README.md §6 (checked end to end through
         // `fmn generate` in GenerateCommandTests).
         let result = try model.generate(
-            prompt: [1, 403, 407, 261, 378], options: GenerationOptions(maxNewTokens: 60, stopTokenIds: [2]))
-        #expect(result.tokens == [
-            432, 383, 286, 261, 376, 298, 315, 421, 395, 317, 426, 338, 401, 396, 267, 337, 410, 408,
-            419, 292, 411, 322, 265, 282, 295, 433, 426, 385, 328, 432, 358, 394, 261, 370, 432, 352,
-            266, 268, 388, 426, 338, 391, 266, 267, 337, 335, 312, 432, 398, 312, 286, 267, 414, 270,
-            333, 415, 426, 13, 438, 310,
-        ])
+            prompt: [1, 403, 407, 261, 378],
+            options: GenerationOptions(maxNewTokens: 60, stopTokenIds: [2]))
+        #expect(
+            result.tokens == [
+                432, 383, 286, 261, 376, 298, 315, 421, 395, 317, 426, 338, 401, 396, 267, 337, 410,
+                408,
+                419, 292, 411, 322, 265, 282, 295, 433, 426, 385, 328, 432, 358, 394, 261, 370, 432,
+                352,
+                266, 268, 388, 426, 338, 391, 266, 267, 337, 335, 312, 432, 398, 312, 286, 267, 414,
+                270,
+                333, 415, 426, 13, 438, 310,
+            ])
         // Next-token probabilities after the prompt: "," 0.969, " there" 0.029 (README §6).
         let logits = try model.logits([[1, 403, 407, 261, 378]])
         let last = Array(logits.scalars[(4 * 512)...])

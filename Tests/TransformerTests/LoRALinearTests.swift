@@ -16,7 +16,8 @@ import Transformer
             weight: Tensor(shape: [outF, inF], scalars: w),
             bias: Tensor(shape: [outF], scalars: b),
             adapter: .init(
-                a: Tensor(shape: [rank, inF], scalars: a), b: Tensor(shape: [outF, rank], scalars: bb),
+                a: Tensor(shape: [rank, inF], scalars: a),
+                b: Tensor(shape: [outF, rank], scalars: bb),
                 scaling: 1.5, dropout: dropout))
     }
 
@@ -33,7 +34,8 @@ import Transformer
             let layer = make(w, b, a, bb, dropout: dropout)
             var rng: SeededGenerator? = SeededGenerator(seed: 99)
             let y = FloatBuffer(count: rows * outF)
-            _ = layer.forward(LayerTest.buffer(x).pointer, rows: rows, into: y.pointer, generator: &rng)
+            _ = layer.forward(
+                LayerTest.buffer(x).pointer, rows: rows, into: y.pointer, generator: &rng)
             return LayerTest.probeLoss(y, probe)
         }
         let layer = make(w, b, a, bb, dropout: dropout)
@@ -44,10 +46,12 @@ import Transformer
         #expect((cache.dropoutMask != nil) == (dropout > 0))
         let dx = FloatBuffer(count: rows * inF)
         var full = layer.zeroGradients(.baseWeights)
-        layer.backward(LayerTest.buffer(probe).pointer, input: input.pointer, rows: rows,
+        layer.backward(
+            LayerTest.buffer(probe).pointer, input: input.pointer, rows: rows,
             cache: cache, dx: dx.pointer, accumulate: false, gradients: &full)
         var lora = layer.zeroGradients(.adapters)
-        layer.backward(LayerTest.buffer(probe).pointer, input: input.pointer, rows: rows,
+        layer.backward(
+            LayerTest.buffer(probe).pointer, input: input.pointer, rows: rows,
             cache: cache, dx: nil, accumulate: false, gradients: &lora)
         gradientCheck(x, analytic: dx.array, samples: 24, "dx") { loss($0, w, b, a, bb) }
         gradientCheck(w, analytic: full.weight!.scalars, "dW") { loss(x, $0, b, a, bb) }
@@ -71,13 +75,15 @@ import Transformer
         let x = LayerTest.buffer(LayerTest.random(rows * inF, seed: 21))
         var none: SeededGenerator?
         let plain = FloatBuffer(count: rows * outF)
-        _ = LoRALinear(weight: w).forward(x.pointer, rows: rows, into: plain.pointer, generator: &none)
+        _ = LoRALinear(weight: w).forward(
+            x.pointer, rows: rows, into: plain.pointer, generator: &none)
         let adapted = FloatBuffer(count: rows * outF)
         _ = LoRALinear(weight: w, adapter: fresh).forward(
             x.pointer, rows: rows, into: adapted.pointer, generator: &none)
         #expect(plain.array == adapted.array)
         // A trained adapter: merged and unmerged agree.
-        let trained = make(w.scalars, [Float](repeating: 0.1, count: outF),
+        let trained = make(
+            w.scalars, [Float](repeating: 0.1, count: outF),
             LayerTest.random(rank * inF, seed: 22), LayerTest.random(outF * rank, seed: 23))
         let unmerged = FloatBuffer(count: rows * outF)
         _ = trained.forward(x.pointer, rows: rows, into: unmerged.pointer, generator: &none)
@@ -91,7 +97,9 @@ import Transformer
         let big = 200
         let layer = LoRALinear(
             weight: Tensor(shape: [outF, inF]),
-            adapter: .init(a: LayerTest.tensor([rank, inF], seed: 1), b: LayerTest.tensor([outF, rank], seed: 2),
+            adapter: .init(
+                a: LayerTest.tensor([rank, inF], seed: 1),
+                b: LayerTest.tensor([outF, rank], seed: 2),
                 scaling: 1, dropout: 0.25))
         var rng: SeededGenerator? = SeededGenerator(seed: 5)
         let x = LayerTest.buffer([Float](repeating: 1, count: big * inF))
@@ -103,6 +111,8 @@ import Transformer
         #expect(mask.allSatisfy { $0 == 0 || abs($0 - 4.0 / 3.0) < 1e-6 })
         // Without a generator (evaluation) there is no dropout.
         var none: SeededGenerator?
-        #expect(layer.forward(x.pointer, rows: big, into: y.pointer, generator: &none).dropoutMask == nil)
+        #expect(
+            layer.forward(x.pointer, rows: big, into: y.pointer, generator: &none).dropoutMask
+                == nil)
     }
 }

@@ -7,7 +7,9 @@ import Transformer
     @Test func siluGateTimesUpOnAHand() {
         // C 1, F 1, all weights 1: out = silu(x)·x; x = 2 → 2·σ(2)·2 = 4·0.880797 = 3.523188.
         let one = Tensor(shape: [1, 1], scalars: [1])
-        let mlp = MLP(gate: LoRALinear(weight: one), up: LoRALinear(weight: one), down: LoRALinear(weight: one))
+        let mlp = MLP(
+            gate: LoRALinear(weight: one), up: LoRALinear(weight: one),
+            down: LoRALinear(weight: one))
         var none: SeededGenerator?
         let out = FloatBuffer(count: 1)
         _ = mlp.forward(LayerTest.buffer([2]).pointer, rows: 1, into: out.pointer, generator: &none)
@@ -24,14 +26,16 @@ import Transformer
         let h = LayerTest.random(rows * c, scale: 2, seed: 43)
         let probe = LayerTest.random(rows * c, seed: 44)
         func make(_ g: [Float], _ u: [Float], _ d: [Float]) -> MLP {
-            MLP(gate: LoRALinear(weight: Tensor(shape: [f, c], scalars: g)),
+            MLP(
+                gate: LoRALinear(weight: Tensor(shape: [f, c], scalars: g)),
                 up: LoRALinear(weight: Tensor(shape: [f, c], scalars: u)),
                 down: LoRALinear(weight: Tensor(shape: [c, f], scalars: d)))
         }
         func loss(_ h: [Float], _ g: [Float], _ u: [Float], _ d: [Float]) -> Double {
             var none: SeededGenerator?
             let out = FloatBuffer(count: rows * c)
-            _ = make(g, u, d).forward(LayerTest.buffer(h).pointer, rows: rows, into: out.pointer,
+            _ = make(g, u, d).forward(
+                LayerTest.buffer(h).pointer, rows: rows, into: out.pointer,
                 generator: &none)
             return LayerTest.probeLoss(out, probe)
         }
@@ -42,7 +46,8 @@ import Transformer
         let cache = mlp.forward(input.pointer, rows: rows, into: out.pointer, generator: &none)
         let dh = FloatBuffer(count: rows * c)
         var grads = mlp.zeroGradients(.baseWeights)
-        mlp.backward(LayerTest.buffer(probe).pointer, input: input.pointer, rows: rows, cache: cache,
+        mlp.backward(
+            LayerTest.buffer(probe).pointer, input: input.pointer, rows: rows, cache: cache,
             dh: dh.pointer, gradients: &grads)
         gradientCheck(h, analytic: dh.array, samples: 24, "dh") { loss($0, gate, up, down) }
         gradientCheck(gate, analytic: grads.gate.weight!.scalars, "dGate") { loss(h, $0, up, down) }

@@ -46,12 +46,14 @@ func expectGradientClose(
     _ name: String, sourceLocation: SourceLocation = #_sourceLocation
 ) {
     #expect(got.shape == want.shape, "\(name): shape", sourceLocation: sourceLocation)
-    expectClose(got.scalars, want.scalars, rtol: 0, atol: absolute, "\(name)",
+    expectClose(
+        got.scalars, want.scalars, rtol: 0, atol: absolute, "\(name)",
         sourceLocation: sourceLocation)
     let scale = want.scalars.reduce(0) { max($0, abs(Double($1))) }
     var worst = 0.0
     for (a, b) in zip(got.scalars, want.scalars) { worst = max(worst, abs(Double(a) - Double(b))) }
-    #expect(scale == 0 ? worst == 0 : worst / scale <= relative,
+    #expect(
+        scale == 0 ? worst == 0 : worst / scale <= relative,
         "\(name): scale-relative error \(worst / max(scale, 1e-30)) exceeds \(relative)",
         sourceLocation: sourceLocation)
 }

@@ -33,7 +33,8 @@ import Transformer
         let dy = LayerTest.buffer(probe)
         let dx = FloatBuffer(count: rows * c)
         var grads: RMSNorm.Gradients? = RMSNorm.Gradients(weight: Tensor(shape: [c]))
-        norm.backward(dy.pointer, input: input.pointer, rows: rows, cache: cache, dx: dx.pointer,
+        norm.backward(
+            dy.pointer, input: input.pointer, rows: rows, cache: cache, dx: dx.pointer,
             accumulate: false, gradients: &grads)
         gradientCheck(x, analytic: dx.array, samples: 24, "dx") { loss($0, w) }
         gradientCheck(w, analytic: grads!.weight.scalars, samples: 8, "dWeight") { loss(x, $0) }

@@ -23,7 +23,8 @@ import Transformer
     }
 
     @Test func decodesTransformersV4FormWithImpliedHeadDim() throws {
-        let cfg = try decode("""
+        let cfg = try decode(
+            """
             {"architectures": ["LlamaForCausalLM"], \(core), "num_key_value_heads": 4,
              "rope_theta": 500000.0, "torch_dtype": "bfloat16", "tie_word_embeddings": true,
              "eos_token_id": [2, 7]}
@@ -49,8 +50,10 @@ import Transformer
             _ = try decode(#"{"architectures": ["GPT2LMHeadModel"], \#(core)}"#)
             Issue.record("expected an error")
         } catch let error as TransformerError {
-            #expect(error == .unsupportedArchitecture(
-                path: "/models/x/config.json", architectures: ["GPT2LMHeadModel"]))
+            #expect(
+                error
+                    == .unsupportedArchitecture(
+                        path: "/models/x/config.json", architectures: ["GPT2LMHeadModel"]))
             #expect(error.description.contains("architectures"))
             #expect(error.description.contains("/models/x/config.json"))
             #expect(error.description.contains("LlamaForCausalLM"))
@@ -59,16 +62,19 @@ import Transformer
 
     @Test func refusesWhatIsNotImplemented() throws {
         #expect(throws: TransformerError.self) {
-            _ = try decode("""
+            _ = try decode(
+                """
                 {"architectures": ["LlamaForCausalLM"], \(core),
                  "rope_scaling": {"rope_type": "llama3", "factor": 8.0}}
                 """)
         }
         #expect(throws: TransformerError.self) {
-            _ = try decode(#"{"architectures": ["LlamaForCausalLM"], \#(core), "hidden_act": "gelu"}"#)
+            _ = try decode(
+                #"{"architectures": ["LlamaForCausalLM"], \#(core), "hidden_act": "gelu"}"#)
         }
         #expect(throws: TransformerError.self) {
-            _ = try decode(#"{"architectures": ["LlamaForCausalLM"], \#(core), "num_key_value_heads": 3}"#)
+            _ = try decode(
+                #"{"architectures": ["LlamaForCausalLM"], \#(core), "num_key_value_heads": 3}"#)
         }
         do {
             _ = try decode(#"{"architectures": ["LlamaForCausalLM"], "vocab_size": 5}"#)
@@ -80,7 +86,9 @@ import Transformer
 
     @Test func modelLoadingNamesTheMissingTensor() throws {
         let cfg = try TransformerConfiguration.load(from: Fixtures.shared("reference/parity/base"))
-        #expect(throws: TransformerError.missingTensor(name: "model.embed_tokens.weight", source: "w")) {
+        #expect(
+            throws: TransformerError.missingTensor(name: "model.embed_tokens.weight", source: "w")
+        ) {
             _ = try DecoderModel(configuration: cfg, weights: [:], source: "w")
         }
     }

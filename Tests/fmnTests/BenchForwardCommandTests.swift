@@ -10,7 +10,8 @@ import Testing
         ])
         #expect(output.status == 0, "\(output.stderr)")
         let json = try output.json()
-        #expect(json["parameters"] as? Int == 260_032)  // 264,128 floats of stories260K.bin minus its 4,096 RoPE table entries
+        // 264,128 floats of stories260K.bin minus its 4,096 RoPE table entries.
+        #expect(json["parameters"] as? Int == 260_032)
         let score = try #require(json["score"] as? [String: Any])
         #expect(score["seq"] as? Int == 32)
         #expect((score["tokens_per_s"] as? Double ?? 0) > 0)
