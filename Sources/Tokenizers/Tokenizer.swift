@@ -3,12 +3,17 @@ import Foundation
 /// A Hugging Face `tokenizer.json` tokenizer that gives the same ids, pieces and decoded text
 /// as the Rust `tokenizers` library (0.22/0.23).
 ///
-/// Supported pipelines: byte-level BPE (GPT-2, SmolLM, and Llama 3's `Split` + ByteLevel with
-/// `ignore_merges`: ByteLevel pre-tokenizer and decoder) and SentencePiece-style BPE (Llama-2, TinyLlama, Mistral, stories260K: `Prepend`/`Replace`
-/// normalizers or a `Metaspace` pre-tokenizer, `byte_fallback`, `fuse_unk`, and the
-/// `Replace`/`ByteFallback`/`Fuse`/`Strip` decoders). Loading refuses, with
-/// `TokenizerError.unsupported`, any component it does not implement, so ids are never
-/// silently different from the Rust library's.
+/// Supported pipelines:
+/// - byte-level BPE (GPT-2, SmolLM, Llama 3): ByteLevel pre-tokenizer (alone, after `Digits`,
+///   or after the Llama 3 / Qwen2 `Split` regex), `ignore_merges`, the ByteLevel decoder;
+/// - SentencePiece-style BPE (Llama-2, TinyLlama, Mistral, stories260K): `Prepend`/`Replace`
+///   normalizers or a `Metaspace` pre-tokenizer, `byte_fallback`, `fuse_unk`, and the
+///   `Replace`/`ByteFallback`/`Fuse`/`Strip`/`Metaspace` decoders.
+///
+/// Loading refuses, with `TokenizerError.unsupported`, any component it does not implement
+/// (Unicode normalizers such as Qwen2's `NFC`, WordPiece/Unigram models, other regexes), so ids
+/// are never silently different from the Rust library's. For llama2.c `tokenizer.bin` files use
+/// `Llama2CTokenizer`; for streaming output use `IncrementalDecoder`.
 ///
 /// Encoding runs, for one text:
 /// 1. added tokens with `normalized: false` are found in the raw text (leftmost-longest);
