@@ -16,12 +16,19 @@ public struct GateTextReport: Sendable {
     public var baselineName: String
     /// The candidate's name.
     public var candidateName: String
+    /// What an inconclusive overall verdict exits with (`--inconclusive pass|fail`); the last
+    /// line states the resulting exit code.
+    public var inconclusiveAs: GateVerdict
 
     /// Creates a renderer.
-    public init(gate: GateReport, baselineName: String, candidateName: String) {
+    public init(
+        gate: GateReport, baselineName: String, candidateName: String,
+        inconclusiveAs: GateVerdict = .inconclusive
+    ) {
         self.gate = gate
         self.baselineName = baselineName
         self.candidateName = candidateName
+        self.inconclusiveAs = inconclusiveAs
     }
 
     private static func oneLine(_ text: String) -> String {
@@ -73,7 +80,7 @@ public struct GateTextReport: Sendable {
             if v.advisory { line += "  (advisory)" }
             out += line + "\n"
         }
-        out += "exit code \(gate.exitCode())\n"
+        out += "exit code \(gate.exitCode(inconclusiveAs: inconclusiveAs))\n"
         return out
     }
 }

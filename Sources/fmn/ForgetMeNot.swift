@@ -26,6 +26,9 @@ struct ForgetMeNot: ParsableCommand {
             FsckCommand.self,
             DebugStoreCommand.self,
             TrainCommand.self,
+            GateCommand.self,
+            MergeCommand.self,
+            ReportCommand.self,
         ]
     )
 }
