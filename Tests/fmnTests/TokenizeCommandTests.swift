@@ -73,6 +73,14 @@ import Testing
         #expect(object?["tokens"] as? [String] == ["<s>", "<s>", "\u{2581}Hello", "</s>"])
     }
 
+    @Test func fileDashReadsStandardInput() throws {
+        let result = try runFMN(
+            ["tokenize", "--tokenizer", Self.tokenizerPaths["llama2-hf"]!, "--file", "-"],
+            input: Data("Hello world\n".utf8))
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout == "1 15043 3186 13\n")
+    }
+
     @Test func decodingMatchesTheDecodeVectors() throws {
         let ids: Set<String> = [
             "gpt2-hf/decode.partial_utf8.001", "llama2-hf/decode.invalid_utf8.001",

@@ -37,7 +37,8 @@ struct TokenizeCommand: ParsableCommand {
         name: .long, help: "Print JSON: {\"ids\": [...], \"tokens\": [...]} (or {\"text\": ...}).")
     var json = false
 
-    @Option(name: .long, help: "Read the text (or, with --decode, the ids) from this file.")
+    @Option(
+        name: .long, help: "Read the text (or, with --decode, the ids) from this file; - is stdin.")
     var file: String?
 
     @Flag(name: .long, help: "Decode ids into text instead of encoding.")
@@ -82,7 +83,11 @@ struct TokenizeCommand: ParsableCommand {
         }
         let text: String
         if let file {
-            guard let data = FileManager.default.contents(atPath: file) else {
+            let contents =
+                file == "-"
+                ? FileHandle.standardInput.readDataToEndOfFile()
+                : FileManager.default.contents(atPath: file)
+            guard let data = contents else {
                 FileHandle.standardError.write(Data("error: cannot read \(file)\n".utf8))
                 throw ExitCode.failure
             }
