@@ -26,11 +26,10 @@ struct GateCommand: ParsableCommand {
 
             Exit codes:
               0  pass
-              1  fail: a task dropped beyond its tolerance, significant after correction
-              2  error: bad input or policy, unknown checkpoint, missing or incomparable runs \
-            (the gate fails closed)
-              3  inconclusive: too few items or not significant either way \
-            (--inconclusive pass maps it to 0, --inconclusive fail to 1)
+              1  fail: a drop beyond the tolerance, significant after correction
+              2  error: bad input or policy, missing or incomparable runs
+              3  inconclusive: too few items, or not significant either way
+            --inconclusive pass|fail maps 3 to 0|1 (the gate fails closed on errors).
             """)
 
     @Option(name: .long, help: "The baseline checkpoint REF.")
