@@ -26,6 +26,7 @@ struct ForgetMeNot: ParsableCommand {
             FsckCommand.self,
             DebugStoreCommand.self,
             TrainCommand.self,
+            ProbeCommand.self,
             GateCommand.self,
             MergeCommand.self,
             ReportCommand.self,

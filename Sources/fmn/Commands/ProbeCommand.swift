@@ -1,0 +1,149 @@
+import ArgumentParser
+import Foundation
+import Probes
+
+/// `fmn probe`: runs a probe suite (or one lm-evaluation-harness task file) on a model and
+/// prints the task metrics with lm-eval's standard errors.
+struct ProbeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Run a probe suite on a model (lm-evaluation-harness task files).",
+        discussion: """
+            --suite is a suite file (a list of task files or inline tasks, each with an optional \
+            limit) or a single lm-evaluation-harness task YAML; tasks need no Python. Scoring \
+            follows lm-eval 0.4: multiple choice by log-likelihood (acc, acc_norm), greedy \
+            generation (exact_match, ROUGE, BLEU, chrF), rolling-window perplexity \
+            (word_perplexity, byte_perplexity, bits_per_byte). Every data file is read and every \
+            item built before the model runs, so bad input fails fast.
+
+            The table lists each task's metrics with their standard error, items/s and \
+            tokens/s, the number of contexts cut on the left to fit the model's window, and the \
+            suite's content hash (runs compare only when hashes match). --json prints the full \
+            result, per-item records included; --output FILE writes that JSON to FILE.
+
+            Exit status: 0 on success, 1 when a file is missing or malformed (the message names \
+            the file, and the line or key), 64 for invalid flags.
+            """)
+
+    @Option(name: .long, help: "Hugging Face model folder (config.json, model.safetensors, tokenizer.json).")
+    var model: String
+
+    @Option(name: .long, help: "PEFT LoRA adapter folder applied on top of --model.")
+    var adapter: String?
+
+    @Option(name: .long, help: "Probe suite YAML, or one lm-eval task YAML.")
+    var suite: String
+
+    @Option(name: .long, help: "Comma-separated task names to run (default: all).")
+    var tasks: String?
+
+    @Option(name: .long, help: "At most N items per task.")
+    var limit: Int?
+
+    @Option(name: .long, help: "Requests per forward pass.")
+    var batchSize = 8
+
+    @Flag(name: .long, help: "Print the full result as JSON (per-item records included).")
+    var json = false
+
+    @Option(name: .long, help: "Also write the full JSON result to this file.")
+    var output: String?
+
+    func validate() throws {
+        if let limit, limit <= 0 { throw ValidationError("--limit must be > 0, got \(limit)") }
+        if batchSize <= 0 { throw ValidationError("--batch-size must be > 0, got \(batchSize)") }
+        if let tasks, selectedTasks(tasks).isEmpty {
+            throw ValidationError("--tasks needs at least one task name")
+        }
+    }
+
+    func selectedTasks(_ list: String) -> [String] {
+        list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    func run() throws {
+        do {
+            let loaded = try ProbeSuite.load(contentsOf: URL(fileURLWithPath: suite))
+            let selected = try loaded.selecting(tasks: tasks.map(selectedTasks), limit: limit)
+            // Data and items first: bad input fails before the model is loaded.
+            for (entry, task) in zip(selected.entries, try selected.prepare()) {
+                _ = try task.items(limit: entry.limit)
+            }
+            let probe = try DecoderModelProbe.load(
+                modelFolder: URL(fileURLWithPath: model),
+                adapterFolder: adapter.map { URL(fileURLWithPath: $0) })
+            let showProgress = !json && isatty(STDERR_FILENO) != 0
+            let result = try ProbeRunner(batchSize: batchSize).run(selected, model: probe) { event in
+                guard showProgress else { return }
+                switch event {
+                case .taskStarted(let task, let items):
+                    FileHandle.standardError.write(Data("\(task): \(items) items…\n".utf8))
+                case .taskFinished:
+                    break
+                }
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let data = try encoder.encode(result)
+            if let output {
+                let url = URL(fileURLWithPath: output)
+                let temporary = url.deletingLastPathComponent()
+                    .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+                try data.write(to: temporary)
+                if FileManager.default.fileExists(atPath: url.path) {
+                    _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+                } else {
+                    try FileManager.default.moveItem(at: temporary, to: url)
+                }
+            }
+            if json {
+                FileHandle.standardOutput.write(data + Data("\n".utf8))
+            } else {
+                FileHandle.standardOutput.write(Data(Self.table(result).utf8))
+            }
+        } catch let error as ProbeError {
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    /// The plain-text table: one line per task metric.
+    static func table(_ result: ProbeSuiteResult) -> String {
+        var rows: [[String]] = [["task", "metric", "value", "± stderr", "items", "items/s", "tokens/s"]]
+        for task in result.tasks {
+            for (i, metric) in task.metrics.enumerated() {
+                rows.append([
+                    i == 0 ? task.task : "",
+                    metric.name + (metric.higherIsBetter ? " ↑" : " ↓"),
+                    format(metric.value),
+                    metric.standardError.map(format) ?? "N/A",
+                    i == 0 ? "\(task.itemCount)" : "",
+                    i == 0 ? String(format: "%.1f", task.itemsPerSecond) : "",
+                    i == 0 ? String(format: "%.0f", task.tokensPerSecond) : "",
+                ])
+            }
+        }
+        let widths = rows[0].indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
+        var out = ""
+        for (r, row) in rows.enumerated() {
+            let cells = row.enumerated().map { c, cell in
+                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                return c < 2 ? cell + pad : pad + cell
+            }
+            var line = cells.joined(separator: "  ")
+            while line.last == " " { line.removeLast() }
+            out += line + "\n"
+            if r == 0 { out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
+        }
+        for task in result.tasks where task.truncatedItemCount > 0 {
+            out += "\(task.task): \(task.truncatedItemCount) of \(task.itemCount) contexts were cut on the left to fit the model's window\n"
+        }
+        out += "suite \(result.suite), content hash \(result.contentHash), \(String(format: "%.1f", result.elapsedSeconds)) s\n"
+        return out
+    }
+
+    static func format(_ value: Double) -> String {
+        if value.isNaN { return "nan" }
+        return abs(value) >= 1000 ? String(format: "%.1f", value) : String(format: "%.4f", value)
+    }
+}
