@@ -40,9 +40,8 @@ public final class ExperimentStore: Sendable {
         if !exists && !create {
             throw TrackingError.storeNotFound(path: path.deletingLastPathComponent().path)
         }
-        if exists {
-            try Self.inspect(path)
-        }
+        // Only a store missing migrations is migrated (a write); an up-to-date one is only read.
+        let needsMigration = exists ? try Self.inspect(path) : true
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.foreignKeysEnabled = true
@@ -52,7 +51,9 @@ public final class ExperimentStore: Sendable {
         }
         do {
             pool = try DatabasePool(path: path.path, configuration: configuration)
-            try Self.migrator.migrate(pool)
+            if needsMigration {
+                try Self.migrator.migrate(pool)
+            }
         } catch let error as DatabaseError {
             throw Self.wrap(error, path: path, operation: "open and migrate")
         } catch {
@@ -62,17 +63,18 @@ public final class ExperimentStore: Sendable {
     }
 
     /// Checks an existing file without changing it.
-    private static func inspect(_ path: URL) throws {
+    /// - Returns: Whether migrations remain to be applied.
+    private static func inspect(_ path: URL) throws -> Bool {
         let size =
             ((try? FileManager.default.attributesOfItem(atPath: path.path))?[.size] as? NSNumber)?
             .int64Value ?? 0
-        if size == 0 { return }
+        if size == 0 { return true }
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         do {
             let queue = try DatabaseQueue(path: path.path, configuration: configuration)
             defer { try? queue.close() }
-            try queue.inDatabase { db in
+            return try queue.inDatabase { db in
                 let applicationId = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
                 let tableCount =
                     try Int.fetchOne(
@@ -89,6 +91,7 @@ public final class ExperimentStore: Sendable {
                     throw TrackingError.newerSchema(
                         path: path.path, unknownMigrations: unknown.sorted())
                 }
+                return try !migrator.hasCompletedMigrations(db)
             }
         } catch let error as TrackingError {
             throw error
