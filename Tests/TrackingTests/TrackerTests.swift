@@ -172,3 +172,26 @@ import Testing
         #expect(try TrackingLibraries.sqliteVersion().hasPrefix("3."))
     }
 }
+
+@Suite struct TrackerObjectFsckTests {
+    @Test func fsckReportsMissingObjectsAndRemovesPartialCopies() throws {
+        let tracker = try TrackingFixtures.store(largeFileThreshold: 3_000)
+        let model = try TrackingFixtures.modelFolder(weightBytes: 5_000)
+        let (base, outcome) = try tracker.commit(
+            folder: model, manifest: TrackingFixtures.baseManifest(), lineage: "main")
+        #expect(outcome.pointerFiles == ["model.safetensors"])
+        let pointers = try tracker.checkpoints.pointerFiles(in: base.commitId)
+        #expect(pointers.map(\.path) == ["model.safetensors"])
+        #expect(try tracker.fsck().isClean)
+
+        let object = tracker.layout.object(sha256: pointers[0].pointer.sha256)
+        try FileManager.default.removeItem(at: object)
+        let partial = tracker.layout.objects.appendingPathComponent("incoming-1234")
+        try Data(repeating: 1, count: 10).write(to: partial)
+        let report = try tracker.fsck()
+        #expect(report.problems.map(\.kind) == [.missingObject, .partialObject])
+        #expect(report.problems.map(\.subject) == [object.path, partial.path])
+        #expect(report.problems.map(\.repaired) == [false, true])
+        #expect(!FileManager.default.fileExists(atPath: partial.path))
+    }
+}

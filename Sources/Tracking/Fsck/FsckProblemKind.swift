@@ -16,4 +16,10 @@ public enum FsckProblemKind: String, Codable, Sendable, CaseIterable {
     case fineTuneLeftRunning
     /// A `.lock` file in the repository while no `fmn` process writes it (reported only).
     case staleLock
+    /// A pointer file whose object is missing from `objects/`, or has the wrong size (reported
+    /// only: restore `objects/` from a backup).
+    case missingObject
+    /// A partial copy (`objects/incoming-*`) left by a crash while storing a large file.
+    /// Repair: remove it (nothing refers to it).
+    case partialObject
 }

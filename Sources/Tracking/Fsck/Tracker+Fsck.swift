@@ -18,6 +18,8 @@ extension Tracker {
     /// | a ForgetMeNot commit without `checkpoint` row | the row, from `fmn.json` and the commit |
     /// | a `checkpoint` row without commit | none (restore the repository) |
     /// | a run or fine-tune `running` whose process (same host) is gone | set `abandoned` |
+    /// | a pointer file whose object is missing or of the wrong size | none (restore `objects/`) |
+    /// | `objects/incoming-*`, a large-file copy cut short by a crash | remove it |
     /// | a `*.lock` file in the repository, no `fmn` writing | none (remove it by hand) |
     ///
     /// Runs under the store lock, so a commit in progress in another process is not mistaken
@@ -113,6 +115,42 @@ extension Tracker {
                 .init(
                     kind: .fineTuneLeftRunning, subject: "fineTune \(id)",
                     detail: "left running by a process that is gone" + suffix, repaired: repair))
+        }
+
+        var checkedObjects = Set<String>()
+        for commit in commits where commit.manifest != nil {
+            for (file, pointer) in try checkpoints.pointerFiles(in: commit.id)
+            where checkedObjects.insert(pointer.sha256).inserted {
+                let object = layout.object(sha256: pointer.sha256)
+                let size =
+                    ((try? FileManager.default.attributesOfItem(atPath: object.path))?[.size]
+                    as? NSNumber)?.int64Value
+                guard size != pointer.size else { continue }
+                problems.append(
+                    .init(
+                        kind: .missingObject, subject: object.path,
+                        detail: size == nil
+                            ? "missing (\(file) of \(commit.id.prefix(8))); restore objects/ from a backup"
+                            : "\(size ?? 0) bytes, expected \(pointer.size) (\(file) of "
+                                + "\(commit.id.prefix(8))); restore it from a backup",
+                        repaired: false))
+            }
+        }
+        let incoming =
+            (try? FileManager.default.contentsOfDirectory(atPath: layout.objects.path))?
+            .filter { $0.hasPrefix("incoming-") }.sorted() ?? []
+        for name in incoming {
+            let url = layout.objects.appendingPathComponent(name)
+            var repaired = false
+            if repair {
+                repaired = (try? FileManager.default.removeItem(at: url)) != nil
+            }
+            problems.append(
+                .init(
+                    kind: .partialObject, subject: url.path,
+                    detail: "partial copy of a large file left by a crash"
+                        + (repaired ? "; removed" : "; run fmn fsck to remove it"),
+                    repaired: repaired))
         }
 
         for lockFile in staleLockFiles() {

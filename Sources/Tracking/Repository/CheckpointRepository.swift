@@ -581,6 +581,60 @@ public final class CheckpointRepository {
         return code == 1
     }
 
+    /// The pointer files in checkpoint `id`: relative path and pointer, sorted by path.
+    /// - Throws: `TrackingError.unknownReference` when there is no such commit.
+    public func pointerFiles(in id: String) throws -> [(path: String, pointer: LFSPointer)] {
+        guard var oid = LibGit2.oid(id) else {
+            throw TrackingError.unknownReference(ref: id, repository: path)
+        }
+        var commit: OpaquePointer?
+        guard git_commit_lookup(&commit, repository, &oid) == 0 else {
+            throw TrackingError.unknownReference(ref: id, repository: path)
+        }
+        defer { git_commit_free(commit) }
+        var tree: OpaquePointer?
+        try LibGit2.check(git_commit_tree(&tree, commit), "git_commit_tree", path: path)
+        defer { git_tree_free(tree) }
+        var found: [(path: String, pointer: LFSPointer)] = []
+        if let tree { try collectPointers(tree, relative: "", into: &found) }
+        return found.sorted { $0.path < $1.path }
+    }
+
+    private func collectPointers(
+        _ tree: OpaquePointer, relative: String,
+        into found: inout [(path: String, pointer: LFSPointer)]
+    ) throws {
+        for index in 0..<git_tree_entrycount(tree) {
+            guard let entry = git_tree_entry_byindex(tree, index),
+                let entryId = git_tree_entry_id(entry)
+            else { continue }
+            let name = String(cString: git_tree_entry_name(entry))
+            let entryPath = relative.isEmpty ? name : relative + "/" + name
+            var oid = entryId.pointee
+            switch git_tree_entry_type(entry) {
+            case GIT_OBJECT_TREE:
+                var subtree: OpaquePointer?
+                try LibGit2.check(
+                    git_tree_lookup(&subtree, repository, &oid), "git_tree_lookup", path: path)
+                defer { git_tree_free(subtree) }
+                if let subtree { try collectPointers(subtree, relative: entryPath, into: &found) }
+            case GIT_OBJECT_BLOB:
+                var blob: OpaquePointer?
+                try LibGit2.check(
+                    git_blob_lookup(&blob, repository, &oid), "git_blob_lookup", path: path)
+                defer { git_blob_free(blob) }
+                let size = Int(git_blob_rawsize(blob))
+                guard size > 0, size < 1024, let raw = git_blob_rawcontent(blob) else { continue }
+                let bytes = Array(UnsafeRawBufferPointer(start: raw, count: size))
+                if let pointer = LFSPointer(bytes: bytes) {
+                    found.append((entryPath, pointer))
+                }
+            default:
+                continue
+            }
+        }
+    }
+
     // MARK: - Checkout
 
     /// Writes checkpoint `id` into `out` (which must not exist, or be empty), verifying every

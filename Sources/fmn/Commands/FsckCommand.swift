@@ -11,9 +11,11 @@ struct FsckCommand: ParsableCommand {
             Finds: damage in fmn.sqlite (PRAGMA quick_check); commits no checkpoint row points \
             to (a crash between commit and record: repaired by recording the row from the \
             commit's fmn.json); rows whose commit is missing; probe runs and fine-tunes left \
-            'running' by a process that is gone (repaired by marking them 'abandoned'); lock \
-            files left in the repository. Repairs only add rows or change a status; nothing is \
-            deleted. Use --dry-run to report only.
+            'running' by a process that is gone (repaired by marking them 'abandoned'); large \
+            files whose object under objects/ is missing or of the wrong size; partial copies \
+            objects/incoming-* left by a crash (removed); lock files left in the repository. \
+            Repairs only add rows, change a status or remove those partial copies. Use \
+            --dry-run to report only.
 
             Exit codes: 0 clean, 1 problems found (repaired or not), 2 error.
             """)
