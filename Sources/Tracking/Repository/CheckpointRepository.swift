@@ -619,6 +619,10 @@ public final class CheckpointRepository {
                 defer { git_tree_free(subtree) }
                 if let subtree { try collectPointers(subtree, relative: entryPath, into: &found) }
             case GIT_OBJECT_BLOB:
+                // The size from the object's header first: large blobs are never inflated.
+                guard let headerSize = blobSize(oid), headerSize > 0, headerSize < 1024 else {
+                    continue
+                }
                 var blob: OpaquePointer?
                 try LibGit2.check(
                     git_blob_lookup(&blob, repository, &oid), "git_blob_lookup", path: path)
@@ -633,6 +637,18 @@ public final class CheckpointRepository {
                 continue
             }
         }
+    }
+
+    /// A blob's size from its object header (`git_odb_read_header`), without inflating it.
+    private func blobSize(_ oid: git_oid) -> Int? {
+        var odb: OpaquePointer?
+        guard git_repository_odb(&odb, repository) == 0 else { return nil }
+        defer { git_odb_free(odb) }
+        var copy = oid
+        var size = 0
+        var type = GIT_OBJECT_ANY
+        guard git_odb_read_header(&size, &type, odb, &copy) == 0 else { return nil }
+        return size
     }
 
     // MARK: - Checkout
