@@ -30,6 +30,7 @@ public struct HTMLReport: Sendable {
         main{max-width:1180px;margin:0 auto;padding:16px 24px 40px;background:#fff}
         h1{font-size:24px;margin:8px 0 4px}h2{font-size:18px;margin:28px 0 8px;\
         border-bottom:1px solid #ddd;padding-bottom:4px}
+        h3{font-size:15px;margin:18px 0 6px}
         p.summary{font-size:16px;margin:6px 0 12px}
         .badge{display:inline-block;padding:2px 10px;border-radius:10px;color:#fff;font-weight:bold}
         .pass{background:#00855f}.fail{background:#c0392b}.inconclusive{background:#a07400}
@@ -60,7 +61,7 @@ public struct HTMLReport: Sendable {
         out += "<style>\n\(Self.style)\n</style>\n</head>\n<body>\n<main>\n"
         out += "<h1>\(h(input.experiment))</h1>\n"
         out += "<p class=\"summary\">"
-        if let gate = input.gate { out += badge(gate.overall) + " " }
+        if let verdict = input.worstVerdict { out += badge(verdict) + " " }
         out += "\(h(summary.headline))</p>\n"
         out +=
             "<p class=\"note\">Forgetting is measured \(h(input.reference.label)); positive "
@@ -73,7 +74,21 @@ public struct HTMLReport: Sendable {
         out += "</div>\n</section>\n"
 
         let comparisons = input.shownComparisons
-        if !comparisons.isEmpty {
+        if input.hasSeveralGates {
+            out +=
+                "<section id=\"deltas\">\n<h2>Changes with \(summary.confidenceLabel) "
+                + "confidence intervals</h2>\n"
+            for candidate in input.candidateGates {
+                out +=
+                    "<h3>\(h(candidate.candidate)) vs \(h(candidate.baseline))</h3>\n"
+                    + "<p class=\"note\">Each row on its own scale, right is better; dashed: "
+                    + "tolerated drop.</p>\n"
+                out +=
+                    "<div class=\"scroll\">\n" + IntervalChart(gate: candidate.gate).svg()
+                    + "</div>\n"
+            }
+            out += "</section>\n"
+        } else if !comparisons.isEmpty {
             out +=
                 "<section id=\"deltas\">\n<h2>Changes with \(summary.confidenceLabel) "
                 + "confidence intervals</h2>\n"
@@ -149,15 +164,47 @@ public struct HTMLReport: Sendable {
     }
 
     private func gateSection(_ summary: ReportSummary) -> String {
+        if input.hasSeveralGates {
+            var out = "<section id=\"gate\">\n<h2>Gate verdicts</h2>\n"
+            out +=
+                "<div class=\"scroll\"><table>\n<thead><tr><th>candidate</th><th>baseline</th>"
+                + "<th>verdict</th><th>checks</th></tr></thead>\n<tbody>\n"
+            for candidate in input.candidateGates {
+                out +=
+                    "<tr><td>\(h(candidate.candidate))</td><td>\(h(candidate.baseline))</td>"
+                    + "<td>\(badge(candidate.gate.overall))</td>"
+                    + "<td>\(h(String(ReportSummary.checksText(candidate.gate).dropFirst(2).dropLast())))</td>"
+                    + "</tr>\n"
+            }
+            out += "</tbody></table></div>\n"
+            for candidate in input.candidateGates {
+                out +=
+                    "<h3>\(h(candidate.candidate)) vs \(h(candidate.baseline)) "
+                    + "\(badge(candidate.gate.overall))</h3>\n"
+                out += gateTable(
+                    candidate.gate.verdicts.map(\.comparison), gate: candidate.gate,
+                    summary: summary)
+            }
+            return out + "</section>\n"
+        }
         let comparisons = input.shownComparisons
         guard !comparisons.isEmpty else { return "" }
         var out = "<section id=\"gate\">\n<h2>"
         out += input.gate == nil ? "Baseline vs candidate" : "Gate verdicts"
-        out +=
-            "</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>task</th><th>metric (↓: lower is better)</th>"
+        out += "</h2>\n"
+        out += gateTable(comparisons, gate: input.gate, summary: summary)
+        return out + "</section>\n"
+    }
+
+    /// The verdict (or comparison) table of one baseline and candidate.
+    private func gateTable(
+        _ comparisons: [PairedComparison], gate: GateReport?, summary: ReportSummary
+    ) -> String {
+        var out =
+            "<div class=\"scroll\"><table>\n<thead><tr><th>task</th><th>metric (↓: lower is better)</th>"
             + "<th>items</th><th>baseline</th><th>candidate</th>"
             + "<th>Δ [\(summary.confidenceLabel) CI]</th>"
-        if input.gate != nil {
+        if gate != nil {
             out += "<th>tolerated drop</th><th>p (Holm)</th><th>verdict</th>"
         } else {
             out += "<th>McNemar p</th>"
@@ -172,7 +219,7 @@ public struct HTMLReport: Sendable {
                 + "<td class=\"num\">\(NumberFormatting.score(c.baselineScore))</td>"
                 + "<td class=\"num\">\(NumberFormatting.score(c.candidateScore, scale: scale))</td>"
                 + "<td class=\"num\">\(ReportSummary.deltaText(c))</td>"
-            if let v = summary.verdict(for: c) {
+            if let v = ReportSummary.verdict(for: c, in: gate) {
                 let p = v.adjustedPValue.map(NumberFormatting.pValue) ?? "–"
                 var verdict = badge(v.verdict)
                 if v.advisory { verdict += " <span class=\"note\">advisory</span>" }
@@ -192,7 +239,7 @@ public struct HTMLReport: Sendable {
             }
             out += "</tr>\n"
         }
-        out += "</tbody></table></div>\n</section>\n"
+        out += "</tbody></table></div>\n"
         return out
     }
 
@@ -254,7 +301,9 @@ public struct HTMLReport: Sendable {
 
     private func flipsSection(_ summary: ReportSummary) -> String {
         let flips = summary.flips(limit: flipLimit)
-        guard !flips.isEmpty || !input.forgotten.isEmpty else { return "" }
+        let several = input.hasSeveralGates
+        let anyFlips = several ? input.candidateGates.contains { !$0.flips.isEmpty } : !flips.isEmpty
+        guard anyFlips || !input.forgotten.isEmpty else { return "" }
         var out = "<section id=\"flips\">\n<h2>Flipped items</h2>\n"
         if !input.forgotten.isEmpty {
             out +=
@@ -270,10 +319,27 @@ public struct HTMLReport: Sendable {
             }
             out += "</tbody></table>\n"
         }
+        if several {
+            for candidate in input.candidateGates where !candidate.flips.isEmpty {
+                out += "<h3>\(h(candidate.candidate)) vs \(h(candidate.baseline))</h3>\n"
+                out += flipTable(
+                    Array(candidate.flips.prefix(flipLimit)), baseline: candidate.baseline,
+                    candidate: candidate.candidate)
+            }
+            return out + "</section>\n"
+        }
         guard !flips.isEmpty else { return out + "</section>\n" }
-        let b = input.baselineName ?? "baseline"
-        let c = input.candidateName ?? "candidate"
-        out +=
+        out += flipTable(
+            flips, baseline: input.baselineName ?? "baseline",
+            candidate: input.candidateName ?? "candidate")
+        return out + "</section>\n"
+    }
+
+    /// Flipped items with the prompt, the reference and both outputs side by side.
+    private func flipTable(_ flips: [FlipExample], baseline b: String, candidate c: String)
+        -> String
+    {
+        var out =
             "<div class=\"scroll\"><table>\n<thead><tr><th>task</th><th>item</th>"
             + "<th>prompt</th><th>reference</th><th>\(h(b)) output</th><th>\(h(c)) output</th>"
             + "<th>score</th></tr></thead>\n<tbody>\n"
@@ -287,7 +353,7 @@ public struct HTMLReport: Sendable {
                 + "<td class=\"num\">\(NumberFormatting.score(f.baselineScore, scale: 1)) → "
                 + "\(NumberFormatting.score(f.candidateScore, scale: 1))</td></tr>\n"
         }
-        out += "</tbody></table></div>\n</section>\n"
+        out += "</tbody></table></div>\n"
         return out
     }
 }

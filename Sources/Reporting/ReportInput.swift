@@ -49,6 +49,10 @@ public struct ReportInput: Codable, Sendable {
     public var flips: [FlipExample]
     /// Per binary task, the items forgotten at every stage after the base (in task order).
     public var forgotten: [ForgottenItems]
+    /// Every gated candidate, in the experiment's order, when there are several: the reports
+    /// then show a verdict per candidate, and each candidate's verdicts, intervals and flipped
+    /// items. With one or none, ``gate`` and ``flips`` say everything and this stays empty.
+    public var candidateGates: [CandidateGate]
 
     /// Creates a report input; only the experiment, stages and matrix are required.
     public init(
@@ -56,7 +60,7 @@ public struct ReportInput: Codable, Sendable {
         reference: ForgettingReference = .baseModel, baselineName: String? = nil,
         candidateName: String? = nil, deltas: [PairedComparison] = [], gate: GateReport? = nil,
         lossCurves: [LossCurve] = [], flips: [FlipExample] = [],
-        forgotten: [ForgottenItems] = []
+        forgotten: [ForgottenItems] = [], candidateGates: [CandidateGate] = []
     ) {
         precondition(
             stages.count == matrix.rowCount,
@@ -73,6 +77,19 @@ public struct ReportInput: Codable, Sendable {
         self.lossCurves = lossCurves
         self.flips = flips
         self.forgotten = forgotten
+        self.candidateGates = candidateGates
+    }
+
+    /// Whether several candidates were gated (``candidateGates`` has more than one).
+    public var hasSeveralGates: Bool { candidateGates.count > 1 }
+
+    /// The worst overall verdict among the gates shown (fail, then inconclusive, then pass);
+    /// `nil` without a gate.
+    public var worstVerdict: GateVerdict? {
+        let verdicts = hasSeveralGates ? candidateGates.map(\.gate.overall) : gate.map { [$0.overall] } ?? []
+        if verdicts.isEmpty { return nil }
+        if verdicts.contains(.fail) { return .fail }
+        return verdicts.contains(.inconclusive) ? .inconclusive : .pass
     }
 
     /// The comparisons the delta table shows: the gate's when present, else ``deltas``.

@@ -26,23 +26,20 @@ struct ReportSummary {
         } else {
             pair = ""
         }
-        if let gate = input.gate {
-            let deciding = gate.verdicts.filter { !$0.advisory }
-            let failed = deciding.filter { $0.verdict == .fail }
-            let unsure = deciding.filter { $0.verdict == .inconclusive }
-            var text = "Gate: \(gate.overall.rawValue.uppercased())"
-            switch gate.overall {
-            case .pass:
-                text += " (all \(deciding.count) checks pass)"
-            case .fail:
-                let names = failed.prefix(3).map { "\($0.comparison.task)/\($0.comparison.metric)" }
-                text +=
-                    " (\(failed.count) of \(deciding.count) checks fail: "
-                    + names.joined(separator: ", ") + (failed.count > 3 ? ", …" : "") + ")"
-            case .inconclusive:
-                text += " (\(unsure.count) of \(deciding.count) checks inconclusive, none fail)"
+        if input.hasSeveralGates {
+            let baselines = Set(input.candidateGates.map(\.baseline))
+            var text =
+                "Gates: "
+                + input.candidateGates.map {
+                    "\($0.candidate) \($0.gate.overall.rawValue.uppercased())"
+                }.joined(separator: ", ")
+            if baselines.count == 1, let baseline = baselines.first {
+                text += " (vs baseline \(baseline))"
             }
-            return text + pair
+            return text
+        }
+        if let gate = input.gate {
+            return "Gate: \(gate.overall.rawValue.uppercased())" + Self.checksText(gate) + pair
         }
         let m = input.matrix
         guard m.rowCount > 1 else {
@@ -72,9 +69,32 @@ struct ReportSummary {
         return text + pair
     }
 
+    /// ` (all 4 checks pass)`, ` (1 of 4 checks fail: sst2/acc)` or
+    /// ` (2 of 4 checks inconclusive, none fail)`: the deciding checks behind a verdict.
+    static func checksText(_ gate: GateReport) -> String {
+        let deciding = gate.verdicts.filter { !$0.advisory }
+        let failed = deciding.filter { $0.verdict == .fail }
+        let unsure = deciding.filter { $0.verdict == .inconclusive }
+        switch gate.overall {
+        case .pass:
+            return " (all \(deciding.count) checks pass)"
+        case .fail:
+            let names = failed.prefix(3).map { "\($0.comparison.task)/\($0.comparison.metric)" }
+            return " (\(failed.count) of \(deciding.count) checks fail: "
+                + names.joined(separator: ", ") + (failed.count > 3 ? ", …" : "") + ")"
+        case .inconclusive:
+            return " (\(unsure.count) of \(deciding.count) checks inconclusive, none fail)"
+        }
+    }
+
     /// Verdict of a comparison in the delta table, if the gate judged it.
     func verdict(for comparison: PairedComparison) -> TaskVerdict? {
-        input.gate?.verdicts.first {
+        Self.verdict(for: comparison, in: input.gate)
+    }
+
+    /// Verdict of a comparison in a given gate's verdicts.
+    static func verdict(for comparison: PairedComparison, in gate: GateReport?) -> TaskVerdict? {
+        gate?.verdicts.first {
             $0.comparison.task == comparison.task && $0.comparison.metric == comparison.metric
         }
     }

@@ -104,7 +104,9 @@ import Testing
         let markdown = try String(
             contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
         #expect(markdown.hasPrefix("### ForgetMeNot: tiny-exp\n"), "\(markdown)")
-        #expect(markdown.contains("Gate: PASS"), "the first candidate's gate: \(markdown)")
+        #expect(
+            markdown.contains("**Gates: full-ok PASS, full-bad FAIL (vs baseline base)**"),
+            "a verdict per candidate: \(markdown)")
         #expect(try fixture.rowCounts()["gateVerdict"] == 2, "report records no verdict")
     }
 

@@ -25,7 +25,8 @@ public struct ReportAssembler {
         self.toolVersion = toolVersion
     }
 
-    /// The report input; the delta table and flips show the first gated candidate.
+    /// The report input; with one gated candidate the delta table and flips show it, with
+    /// several each gets its verdict, intervals and flipped items (`candidateGates`).
     /// - Throws: `TrackingError`, `PipelineError.incomparableRuns` when a run is missing.
     public func reportInput(gates: [String: GateReport]) throws -> ReportInput {
         let names = ["base"] + experiment.stages.map(\.name)
@@ -73,11 +74,29 @@ public struct ReportAssembler {
             let candidateRun = runs[names.firstIndex(of: candidate)!]
             flips = try flipExamples(baseline: baselineRun, candidate: candidateRun)
         }
+        // Several gated candidates: a verdict, intervals and flipped items for each.
+        var candidateGates: [CandidateGate] = []
+        if let spec = experiment.gate {
+            let gated = spec.candidates.filter { gates[$0] != nil }
+            if gated.count > 1 {
+                let baselineRun = runs[names.firstIndex(of: spec.baseline)!]
+                for candidate in gated {
+                    let candidateRun = runs[names.firstIndex(of: candidate)!]
+                    candidateGates.append(
+                        CandidateGate(
+                            candidate: candidate, baseline: spec.baseline, gate: gates[candidate]!,
+                            flips: candidate == candidateName
+                                ? flips
+                                : try flipExamples(baseline: baselineRun, candidate: candidateRun)))
+                }
+            }
+        }
         return ReportInput(
             experiment: experiment.name,
             generatedBy: "fmn \(toolVersion), suite \(suiteHash.prefix(12))",
             stages: stages, matrix: matrix, reference: .baseModel, baselineName: baselineName,
-            candidateName: candidateName, gate: gate, lossCurves: lossCurves, flips: flips)
+            candidateName: candidateName, gate: gate, lossCurves: lossCurves, flips: flips,
+            candidateGates: candidateGates)
     }
 
     /// One row per checkpoint, one column per task (its primary metric), with standard errors.
