@@ -103,7 +103,11 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .long, help: "Keep the file order (no shuffling, no length grouping).")
     var noShuffle = false
 
-    @Option(name: .long, help: "PEFT adapter folder to start LoRA training from.")
+    @Option(
+        name: .long,
+        help:
+            "PEFT adapter folder to start LoRA training from (its rank, alpha, dropout and targets win over the --lora-* flags)."
+    )
     var initAdapter: String?
 
     @Option(name: .long, help: "Write a resumable state every N optimizer steps.")
