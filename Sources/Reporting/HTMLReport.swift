@@ -302,7 +302,8 @@ public struct HTMLReport: Sendable {
     private func flipsSection(_ summary: ReportSummary) -> String {
         let flips = summary.flips(limit: flipLimit)
         let several = input.hasSeveralGates
-        let anyFlips = several ? input.candidateGates.contains { !$0.flips.isEmpty } : !flips.isEmpty
+        let anyFlips =
+            several ? input.candidateGates.contains { !$0.flips.isEmpty } : !flips.isEmpty
         guard anyFlips || !input.forgotten.isEmpty else { return "" }
         var out = "<section id=\"flips\">\n<h2>Flipped items</h2>\n"
         if !input.forgotten.isEmpty {

@@ -86,7 +86,8 @@ public struct ReportInput: Codable, Sendable {
     /// The worst overall verdict among the gates shown (fail, then inconclusive, then pass);
     /// `nil` without a gate.
     public var worstVerdict: GateVerdict? {
-        let verdicts = hasSeveralGates ? candidateGates.map(\.gate.overall) : gate.map { [$0.overall] } ?? []
+        let verdicts =
+            hasSeveralGates ? candidateGates.map(\.gate.overall) : gate.map { [$0.overall] } ?? []
         if verdicts.isEmpty { return nil }
         if verdicts.contains(.fail) { return .fail }
         return verdicts.contains(.inconclusive) ? .inconclusive : .pass

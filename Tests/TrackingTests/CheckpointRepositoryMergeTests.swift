@@ -9,8 +9,7 @@ import Testing
 @Suite struct CheckpointRepositoryMergeTests {
     /// A store with a base on `main` and two adapters on their own lineages, both children of
     /// the base.
-    static func store() throws -> (tracker: Tracker, base: String, first: String, second: String)
-    {
+    static func store() throws -> (tracker: Tracker, base: String, first: String, second: String) {
         let tracker = try TrackingFixtures.store()
         let base = try tracker.commit(
             folder: try TrackingFixtures.modelFolder(), manifest: TrackingFixtures.baseManifest(),

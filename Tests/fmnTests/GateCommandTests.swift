@@ -80,8 +80,10 @@ struct GateStore {
             try stories.map { try jsonLine(["text": $0]) }.joined(separator: "\n") + "\n",
             "stories.jsonl")
         try write(
-            try choices.map { try jsonLine(["question": $0.0, "choices": [$0.1, $0.2], "label": 0]) }
-                .joined(separator: "\n") + "\n", "mc.jsonl")
+            try choices.map {
+                try jsonLine(["question": $0.0, "choices": [$0.1, $0.2], "label": 0])
+            }
+            .joined(separator: "\n") + "\n", "mc.jsonl")
         try write(
             """
             suite: tiny
@@ -119,7 +121,8 @@ struct GateStore {
             try JSONSerialization.jsonObject(with: Data(contentsOf: configURL)) as? [String: Any])
         config["rope_theta"] = 1.0
         config["rms_norm_eps"] = 10.0
-        try JSONSerialization.data(withJSONObject: config, options: .sortedKeys).write(to: configURL)
+        try JSONSerialization.data(withJSONObject: config, options: .sortedKeys).write(
+            to: configURL)
 
         #expect(try GateCLI.run(["init", "--store", store]).status == 0)
         var commits: [String: String] = [:]
@@ -350,7 +353,10 @@ enum GateCLI {
     @Test func helpListsTheExitCodes() throws {
         let output = try GateCLI.run(["gate", "--help"])
         #expect(output.status == 0)
-        for line in ["0  pass", "1  fail", "2  error", "3  inconclusive", "--inconclusive pass|fail maps 3 to 0|1"] {
+        for line in [
+            "0  pass", "1  fail", "2  error", "3  inconclusive",
+            "--inconclusive pass|fail maps 3 to 0|1",
+        ] {
             #expect(output.stdout.contains(line), "missing '\(line)' in:\n\(output.stdout)")
         }
     }

@@ -91,7 +91,8 @@ import Testing
                 "debug-store", "--store", fixture.store, "--commit", folder.path, "--stage",
                 "tiny-exp/\(stage)", "--lineage", "tiny-exp/\(stage)",
             ]
-            arguments += model == "base" ? ["--kind", "base"] : ["--kind", "full", "--parent", "base"]
+            arguments +=
+                model == "base" ? ["--kind", "base"] : ["--kind", "full", "--parent", "base"]
             let output = try GateCLI.run(arguments)
             #expect(output.status == 0, "\(output.stderr)")
         }

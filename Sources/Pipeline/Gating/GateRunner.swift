@@ -140,7 +140,8 @@ public struct GateRunner {
             var seen: Set<String> = []
             let names = runs.reversed().filter { seen.insert($0.suiteHash).inserted }
                 .map { "\($0.suiteName) \($0.suiteHash.prefix(12))" }
-            return names.isEmpty ? "no finished probe run" : "runs of " + names.joined(separator: ", ")
+            return names.isEmpty
+                ? "no finished probe run" : "runs of " + names.joined(separator: ", ")
         }
         throw PipelineError.incomparableRuns(
             reason: "\(baseline.ref) (\(baseline.id.prefix(12))) has \(suites(baseRuns)) and "

@@ -49,7 +49,8 @@ public enum StoredFlips {
                 let view = itemsByTask[task]?[id]
                 func output(_ row: ItemScoreRecord) -> String {
                     if let choices = view?.choices, !choices.isEmpty,
-                        let index = row.prediction.flatMap(Int.init), choices.indices.contains(index)
+                        let index = row.prediction.flatMap(Int.init),
+                        choices.indices.contains(index)
                     {
                         return choices[index]
                     }
@@ -68,7 +69,8 @@ public enum StoredFlips {
                 } else if let references = details?.references, let first = references.first {
                     reference = first
                 } else {
-                    reference = details?.gold.map { $0.map { "choice \($0)" } }?
+                    reference =
+                        details?.gold.map { $0.map { "choice \($0)" } }?
                         .joined(separator: " | ") ?? ""
                 }
                 drops.append(

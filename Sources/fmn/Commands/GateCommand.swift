@@ -44,7 +44,8 @@ struct GateCommand: ParsableCommand {
     var suite: String?
 
     @Option(
-        name: .long, help: "Gate policy file (YAML, docs/gate-policy.md); default policy if absent.",
+        name: .long,
+        help: "Gate policy file (YAML, docs/gate-policy.md); default policy if absent.",
         completion: .file(extensions: ["yaml", "yml"]))
     var policy: String?
 

@@ -33,7 +33,8 @@ struct MergeCommand: ParsableCommand {
     var baseline: String?
 
     @Option(
-        name: .long, help: "Gate policy file (YAML, docs/gate-policy.md); default policy if absent.",
+        name: .long,
+        help: "Gate policy file (YAML, docs/gate-policy.md); default policy if absent.",
         completion: .file(extensions: ["yaml", "yml"]))
     var policy: String?
 
