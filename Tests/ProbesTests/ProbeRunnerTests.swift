@@ -123,6 +123,31 @@ struct ScriptedModel: ProbeLanguageModel {
         #expect(result.metric("exact_match")?.standardError == nil)  // one item: N/A
     }
 
+    @Test func loglikelihoodTasksScorePerplexityAndGreedyAccuracy() throws {
+        // Continuation " no" = tokens 35, 13, 14: ll = −0.1 × 62 = −6.2; not greedy (35 is odd).
+        let yaml = ProbeTaskTests.base
+            .replacingOccurrences(of: "output_type: multiple_choice", with: "output_type: loglikelihood")
+            .replacingOccurrences(of: "doc_to_choice: [\"no\", \"yes\"]\n", with: "")
+            .replacingOccurrences(of: "doc_to_target: l", with: "doc_to_target: \"no\"")
+        let (task, items) = try Self.task(yaml, data: "{\"q\": \"a\"}\n")
+        let result = try ProbeRunner().run(task, items: items, model: ScriptedModel())
+        expectClose(result.items[0].logLikelihood!, -6.2, atol: 1e-12)
+        // perplexity = exp(−mean ll) = exp(6.2); acc = mean of is_greedy.
+        expectClose(result.metric("perplexity")!.value, exp(6.2), rtol: 1e-12)
+        #expect(result.metric("acc")?.value == 0)
+    }
+
+    @Test func resultsRoundTripThroughJSON() throws {
+        let (task, items) = try Self.task(ProbeTaskTests.base, data: "{\"q\": \"a\", \"l\": 0}\n")
+        let result = try ProbeRunner().run(task, items: items, model: ScriptedModel())
+        let suite = ProbeSuiteResult(suite: "s", contentHash: "h", tasks: [result], elapsedSeconds: 1)
+        let data = try JSONEncoder().encode(suite)
+        #expect(try JSONDecoder().decode(ProbeSuiteResult.self, from: data) == suite)
+        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let first = (object?["tasks"] as? [[String: Any]])?.first
+        #expect(first?["itemsPerSecond"] != nil && first?["tokensPerSecond"] != nil)
+    }
+
     @Test func contentHashIgnoresFormattingButNotContent() throws {
         let url = try ProbeTaskTests.write(ProbeTaskTests.base)
         let hash = try ProbeSuite.load(contentsOf: url).contentHash()
