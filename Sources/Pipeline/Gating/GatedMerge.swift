@@ -52,8 +52,11 @@ public struct GatedMerge {
         }
         var runner = GateRunner(tracker: tracker, toolVersion: toolVersion)
         runner.probeBatchSize = probeBatchSize
+        // The branch's name as the baseline REF when it resolves to the tip (a stage tag of the
+        // same name would win in `resolve`), else the tip's id.
+        let tipRef = (try? tracker.resolve(branch)) == tip ? branch : tip
         var gate = try runner.run(
-            baseline: baseline ?? tip, candidate: candidate, suite: suite, policy: policy,
+            baseline: baseline ?? tipRef, candidate: candidate, suite: suite, policy: policy,
             onEvent: onEvent)
         if baseline == nil { gate.baselineRef = branch }
         guard gate.outcome.report.overall == .pass else {
