@@ -79,6 +79,14 @@ import Testing
         let fsck = try GateCLI.run(["fsck", "--store", fixture.store])
         #expect(fsck.status == 0, "\(fsck.stdout)\n\(fsck.stderr)")
 
+        // The merge commit holds other's files: other's stored runs stand for it.
+        let gated = try GateCLI.run([
+            "gate", "--store", fixture.store, "--baseline", "main", "--candidate", "other",
+            "--policy", fixture.lenientPolicy,
+        ])
+        #expect(gated.status == 0, "\(gated.stdout)\n\(gated.stderr)")
+        #expect(gated.stdout.contains("all 2 checks pass"), "\(gated.stdout)")
+
         // Merging it again changes nothing.
         let snapshot = try fixture.referenceSnapshot()
         let again = try GateCLI.run([

@@ -49,11 +49,16 @@ public struct CheckpointGate {
 
     /// Compares the two latest finished runs of the suite `suiteHash` (both must exist), records
     /// the verdict (unless `record` is false) and returns it.
+    /// - Parameters:
+    ///   - baselineRunsOf: The commit whose runs stand for the baseline's (default: the
+    ///     baseline itself); `GateRunner` passes the candidate of a merge commit made by
+    ///     `fmn merge`, whose tree is the same.
+    ///   - candidateRunsOf: The same for the candidate.
     /// - Throws: `PipelineError.incomparableRuns` when a run is missing or the runs differ;
     ///   `AnalysisError`; `TrackingError`.
     public func evaluate(
         baselineCommitId: String, candidateCommitId: String, suiteHash: String,
-        record: Bool = true
+        record: Bool = true, baselineRunsOf: String? = nil, candidateRunsOf: String? = nil
     ) throws -> Outcome {
         func latest(_ commitId: String) throws -> StoredRunResults {
             guard
@@ -67,8 +72,8 @@ public struct CheckpointGate {
             }
             return try StoredRunResults(run: run, store: tracker.experiments)
         }
-        let baseline = try latest(baselineCommitId)
-        let candidate = try latest(candidateCommitId)
+        let baseline = try latest(baselineRunsOf ?? baselineCommitId)
+        let candidate = try latest(candidateRunsOf ?? candidateCommitId)
         let comparisons = try StoredRunComparison.comparisons(
             baseline: baseline, candidate: candidate)
         let report = try MergeGate(policy: policy).evaluate(comparisons)

@@ -8,6 +8,9 @@ import Tracking
 /// chooses the probe suite, probes a checkpoint whose run is not stored yet, applies the gate
 /// and records its verdict.
 ///
+/// A merge commit made by `fmn merge` holds exactly its candidate's tree, so the candidate's
+/// runs stand for it (`runSource`) instead of probing the same files again.
+///
 /// Suite choice:
 /// - with a suite file, both checkpoints are compared on that suite (content hash); a
 ///   checkpoint without a finished run of it is probed first and the run recorded;
@@ -81,6 +84,8 @@ public struct GateRunner {
         let gate = try CheckpointGate(tracker: tracker, policy: gatePolicy, policyText: policyText)
 
         var loadedSuite: ProbeSuite?
+        let baselineSource: String
+        let candidateSource: String
         let suiteHash: String
         let suiteName: String
         if let suite {
@@ -88,7 +93,10 @@ public struct GateRunner {
             let prober = try CheckpointProber(
                 tracker: tracker, suite: probeSuite, batchSize: probeBatchSize,
                 toolVersion: toolVersion)
-            for (ref, id) in [(baseline, baselineId), (candidate, candidateId)] {
+            suiteHash = prober.suiteRecord.contentHash
+            baselineSource = try runSource(baselineId, suiteHash: suiteHash)
+            candidateSource = try runSource(candidateId, suiteHash: suiteHash)
+            for (ref, id) in [(baseline, baselineSource), (candidate, candidateSource)] {
                 if let stored = try prober.finishedRun(of: id) {
                     onEvent(.probeReused(ref: ref, runId: stored.id))
                 } else {
@@ -97,22 +105,39 @@ public struct GateRunner {
                 }
             }
             loadedSuite = probeSuite
-            suiteHash = prober.suiteRecord.contentHash
             suiteName = probeSuite.name
         } else {
+            baselineSource = try runSource(baselineId, suiteHash: nil)
+            candidateSource = try runSource(candidateId, suiteHash: nil)
             (suiteHash, suiteName) = try Self.commonSuite(
-                baseline: (baseline, baselineId), candidate: (candidate, candidateId),
+                baseline: (baseline, baselineSource), candidate: (candidate, candidateSource),
                 store: tracker.experiments)
         }
         let outcome = try gate.evaluate(
             baselineCommitId: baselineId, candidateCommitId: candidateId, suiteHash: suiteHash,
-            record: record)
+            record: record, baselineRunsOf: baselineSource, candidateRunsOf: candidateSource)
         let flips = try StoredFlips.examples(
             baseline: outcome.baseline, candidate: outcome.candidate, suite: loadedSuite)
         return Result(
             baselineRef: baseline, baselineId: baselineId, candidateRef: candidate,
             candidateId: candidateId, suiteName: suiteName, suiteHash: suiteHash,
             outcome: outcome, flips: flips, policyText: policyText)
+    }
+
+    /// The commit whose probe runs stand for checkpoint `id`: `id` itself when it has a
+    /// finished run (of `suiteHash`, when given); otherwise, for a merge commit made by
+    /// `fmn merge` (several parents, one of which has the same tree: the same files, so the
+    /// same scores), that parent's run source; otherwise `id`.
+    func runSource(_ id: String, suiteHash: String?) throws -> String {
+        let runs = try tracker.experiments.probeRuns(checkpointCommitId: id, suiteHash: suiteHash)
+        if runs.contains(where: { $0.status == .finished }) { return id }
+        let info = try tracker.checkpoints.commitInfo(id)
+        guard info.parentIds.count > 1 else { return id }
+        for parent in info.parentIds
+        where try tracker.checkpoints.commitInfo(parent).treeId == info.treeId {
+            return try runSource(parent, suiteHash: suiteHash)
+        }
+        return id
     }
 
     /// The suite of the latest finished run both checkpoints have (by the later of the two runs'
