@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Probes
 
 @Suite struct JinjaTemplateTests {
@@ -27,12 +28,18 @@ import Testing
         ("{{ choice1[0].lower() + choice1[1:] }}", "the toilet filled."),
         ("{{ label ~ ':' ~ n }}", "1:0.5"),
         ("{{ choices.text | join(', ') }}", "Rayleigh, Mie"),
-        ("{{ choices.text | first }}{{ choices.text | last }}{{ choices.text | length }}", "RayleighMie2"),
+        (
+            "{{ choices.text | first }}{{ choices.text | last }}{{ choices.text | length }}",
+            "RayleighMie2"
+        ),
         ("{{ 'x' | upper }}{{ '3' | int + 1 }}{{ 7 | string }}", "X47"),
         ("{{ question | replace('sky', 'sea') | trim }}", "Why is the sea blue?"),
         ("{% if flag == 'true' %}yes{% else %}no{% endif %}", "yes"),
         ("{{ 'yes' if label == 1 else 'no' }}", "yes"),
-        ("{% for c in choices.text %}{{ loop.index }}. {{ c }}\n{% endfor %}", "1. Rayleigh\n2. Mie\n"),
+        (
+            "{% for c in choices.text %}{{ loop.index }}. {{ c }}\n{% endfor %}",
+            "1. Rayleigh\n2. Mie\n"
+        ),
         ("a  {{- ' b ' -}}  c", "a b c"),
         ("{# comment #}{{ label is defined }}{{ missing is defined }}", "TrueFalse"),
         ("{{ 'a\\tb' }}", "a\tb"),
@@ -56,18 +63,26 @@ import Testing
     @Test func syntaxErrorsAreReported() {
         #expect(throws: JinjaError.self) { try JinjaTemplate(parsing: "{{ a + }}") }
         #expect(throws: JinjaError.self) { try JinjaTemplate(parsing: "{% if a %}x") }
-        #expect(throws: JinjaError.self) { try JinjaTemplate(parsing: "{{ a | nosuchfilter }}").render(["a": .int(1)]) }
+        #expect(throws: JinjaError.self) {
+            try JinjaTemplate(parsing: "{{ a | nosuchfilter }}").render(["a": .int(1)])
+        }
     }
 
     @Test func literalEvalParsesPythonReprs() throws {
-        #expect(try JinjaTemplate.literalEval("['a', \"b\\n\", 3, -2, 1.5, True, None]")
-            == .list([.string("a"), .string("b\n"), .int(3), .int(-2), .double(1.5), .bool(true), .none]))
+        #expect(
+            try JinjaTemplate.literalEval("['a', \"b\\n\", 3, -2, 1.5, True, None]")
+                == .list([
+                    .string("a"), .string("b\n"), .int(3), .int(-2), .double(1.5), .bool(true),
+                    .none,
+                ]))
         #expect(throws: JinjaError.self) { try JinjaTemplate.literalEval("[a]") }
     }
 
     @Test func pythonReprMatchesCPython() {
-        #expect(ProbeValue.list([.string("it's"), .string("a\"b'c"), .double(1e-05), .double(2.0)]).pythonRepr
-            == "[\"it's\", 'a\"b\\'c', 1e-05, 2.0]")
+        #expect(
+            ProbeValue.list([.string("it's"), .string("a\"b'c"), .double(1e-05), .double(2.0)])
+                .pythonRepr
+                == "[\"it's\", 'a\"b\\'c', 1e-05, 2.0]")
     }
 
     @Test func pythonRandomMatchesCPython() {

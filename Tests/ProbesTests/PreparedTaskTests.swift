@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Probes
 
 @Suite struct PreparedTaskTests {
@@ -20,17 +21,21 @@ import TestSupport
 
     @Test func rollingItemsAreTheReferenceTexts() throws {
         let reference = try ReferenceProbeFile.load("tinystories")
-        let items = try ProbeSuite.load(contentsOf: ReferenceProbeFile.taskFile("tinystories")).prepare()[0].items()
+        let items = try ProbeSuite.load(contentsOf: ReferenceProbeFile.taskFile("tinystories"))
+            .prepare()[0].items()
         #expect(items.map(\.targets) == reference.items.map { [$0.text!] })
         #expect(items.map(\.context) == Array(repeating: "", count: 100))
         // lm-eval's counts: len(re.split(r"\s+", text)) words, UTF-8 bytes.
-        #expect(items.map { PythonStrings.wordCount($0.targets[0]) } == reference.items.map { $0.words! })
+        #expect(
+            items.map { PythonStrings.wordCount($0.targets[0]) }
+                == reference.items.map { $0.words! })
         #expect(items.map { $0.targets[0].utf8.count } == reference.items.map { $0.bytes! })
     }
 
     @Test func generationItemsAreTheReferencePrompts() throws {
         let reference = try ReferenceProbeFile.load("dialogsum")
-        let prepared = try ProbeSuite.load(contentsOf: ReferenceProbeFile.taskFile("dialogsum")).prepare()[0]
+        let prepared = try ProbeSuite.load(contentsOf: ReferenceProbeFile.taskFile("dialogsum"))
+            .prepare()[0]
         let items = try prepared.items()
         #expect(items.map(\.context) == reference.items.map { $0.prompt! })
         #expect(items.map(\.targets) == reference.items.map { [$0.reference!] })
@@ -40,7 +45,8 @@ import TestSupport
     }
 
     @Test func limitTakesTheFirstRowsOrAFraction() throws {
-        let prepared = try ProbeSuite.load(contentsOf: ReferenceProbeFile.taskFile("copa")).prepare()[0]
+        let prepared = try ProbeSuite.load(contentsOf: ReferenceProbeFile.taskFile("copa"))
+            .prepare()[0]
         #expect(try prepared.items(limit: 7).map(\.id) == Array(0..<7))
         #expect(try prepared.items(limit: 0.255).count == 26)  // ceil(100 × 0.255)
     }
@@ -62,8 +68,10 @@ import TestSupport
             doc_to_target: l
             num_fewshot: 1
             """
-        try yaml.write(to: folder.appendingPathComponent("t.yaml"), atomically: true, encoding: .utf8)
-        let items = try ProbeSuite.load(contentsOf: folder.appendingPathComponent("t.yaml")).prepare()[0].items()
+        try yaml.write(
+            to: folder.appendingPathComponent("t.yaml"), atomically: true, encoding: .utf8)
+        let items = try ProbeSuite.load(contentsOf: folder.appendingPathComponent("t.yaml"))
+            .prepare()[0].items()
         // One random.Random(1234) for the task: sample(range(3), 2) gives [1, 0], then [0, 2],
         // then [2, 0] (CPython 3.11); the doc itself is removed and the first remaining kept.
         #expect(items.map(\.context) == ["Q: b yes\n\nQ: a", "Q: a no\n\nQ: b", "Q: a no\n\nQ: c"])

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Probes
 
 /// A deterministic stand-in model: one character per token (BOS = 1, EOS = 2, char c → 3 +
@@ -12,9 +13,13 @@ struct ScriptedModel: ProbeLanguageModel {
     var eosTokenId: Int? { 2 }
     var eosText: String? { "</s>" }
     var script: [Int] = []
-    func encode(_ text: String) throws -> [Int] { [1] + text.unicodeScalars.map { 3 + Int($0.value % 100) } }
+    func encode(_ text: String) throws -> [Int] {
+        [1] + text.unicodeScalars.map { 3 + Int($0.value % 100) }
+    }
     func decode(_ ids: [Int]) -> String {
-        String(String.UnicodeScalarView(ids.filter { $0 > 2 }.compactMap { Unicode.Scalar(UInt32($0 - 3)) }))
+        String(
+            String.UnicodeScalarView(
+                ids.filter { $0 > 2 }.compactMap { Unicode.Scalar(UInt32($0 - 3)) }))
     }
     func logLikelihoods(_ requests: [ProbeScoringRequest]) throws -> [ProbeTokenScore] {
         requests.map { r in
@@ -23,7 +28,9 @@ struct ScriptedModel: ProbeLanguageModel {
                 isGreedy: r.targets.allSatisfy { $0 % 2 == 0 })
         }
     }
-    func greedyGenerate(prompt: [Int], maxNewTokens: Int, shouldStop: ([Int]) -> Bool) throws -> [Int] {
+    func greedyGenerate(prompt: [Int], maxNewTokens: Int, shouldStop: ([Int]) -> Bool) throws
+        -> [Int]
+    {
         var out: [Int] = []
         for t in script.prefix(maxNewTokens) {
             if t == 2 { break }
@@ -42,7 +49,8 @@ struct ScriptedModel: ProbeLanguageModel {
         #expect(windows.count == 2)
         #expect(windows[0].context == [1] && windows[0].scored == Array(0..<512))
         #expect(windows[1].context == Array(19..<512) && windows[1].scored == Array(512..<532))
-        let (request, cut) = ProbeRunner.request(context: windows[1].context, continuation: windows[1].scored, maxLength: 512)
+        let (request, cut) = ProbeRunner.request(
+            context: windows[1].context, continuation: windows[1].scored, maxLength: 512)
         #expect(request.input == Array(19..<531) && cut == 0)
         // A short text: one window whose input is [prefix] + tokens[:-1].
         let short = ProbeRunner.rollingWindows([1, 7, 8], prefix: 1, maxLength: 512)
@@ -53,10 +61,12 @@ struct ScriptedModel: ProbeLanguageModel {
         let model = ScriptedModel()
         // "ab " + " x": the trailing space joins the continuation, which is encoded as part of
         // the whole string and split at len(encode("ab")) = 3.
-        let (ctx, cont) = try ProbeRunner.encodePair(context: "ab ", continuation: " x", model: model)
+        let (ctx, cont) = try ProbeRunner.encodePair(
+            context: "ab ", continuation: " x", model: model)
         #expect(ctx == [1, 3 + 97, 3 + 98])
         #expect(cont == [3 + 32, 3 + 32, 3 + 20])  // "x" = 120 → 3 + 20
-        let (emptyCtx, emptyCont) = try ProbeRunner.encodePair(context: "", continuation: "x", model: model)
+        let (emptyCtx, emptyCont) = try ProbeRunner.encodePair(
+            context: "", continuation: "x", model: model)
         #expect(emptyCtx == [1] && emptyCont == [1, 3 + 20])
     }
 
@@ -71,7 +81,8 @@ struct ScriptedModel: ProbeLanguageModel {
         // o=14, y=24, e=4, s=18 (code point mod 100, + 3).
         // ll(" no") = −6.2, ll(" yes") = −8.1: acc picks "no" (index 0).
         // acc_norm: −6.2/2 = −3.1 vs −8.1/3 = −2.7 picks "yes" (index 1).
-        let (task, items) = try Self.task(ProbeTaskTests.base, data: "{\"q\": \"a\", \"l\": 0}\n{\"q\": \"b\", \"l\": 1}\n")
+        let (task, items) = try Self.task(
+            ProbeTaskTests.base, data: "{\"q\": \"a\", \"l\": 0}\n{\"q\": \"b\", \"l\": 1}\n")
         let result = try ProbeRunner(batchSize: 3).run(task, items: items, model: ScriptedModel())
         expectClose(result.items[0].choiceLogLikelihoods!, [-6.2, -8.1], atol: 1e-12)
         #expect(result.items.map(\.predictedChoice) == [0, 0])
@@ -87,15 +98,18 @@ struct ScriptedModel: ProbeLanguageModel {
     @Test func longContextsAreTruncatedOnTheLeftAndCounted() throws {
         // Window 16: "Q: " + 20 characters + " no" is 1 + 23 + 3 = 27 tokens; the input keeps
         // the last 17 − 1 = 16 tokens, so 27 − 17 = 10 are cut.
-        let (task, items) = try Self.task(ProbeTaskTests.base, data: "{\"q\": \"abcdefghijklmnopqrst\", \"l\": 0}\n")
+        let (task, items) = try Self.task(
+            ProbeTaskTests.base, data: "{\"q\": \"abcdefghijklmnopqrst\", \"l\": 0}\n")
         let result = try ProbeRunner().run(task, items: items, model: ScriptedModel())
         #expect(result.items[0].truncatedTokens == 11)  // " yes" is one token longer
         #expect(result.truncatedItemCount == 1)
         // A continuation longer than the window cannot be scored at all.
         let long = ProbeTaskTests.base.replacingOccurrences(
-            of: "doc_to_choice: [\"no\", \"yes\"]", with: "doc_to_choice: [\"no\", \"\(String(repeating: "y", count: 20))\"]")
+            of: "doc_to_choice: [\"no\", \"yes\"]",
+            with: "doc_to_choice: [\"no\", \"\(String(repeating: "y", count: 20))\"]")
         let (t2, i2) = try Self.task(long, data: "{\"q\": \"a\", \"l\": 0}\n")
-        #expect(throws: ProbeError.requestTooLong(task: "t", itemId: 0, tokens: 21, maxLength: 16)) {
+        #expect(throws: ProbeError.requestTooLong(task: "t", itemId: 0, tokens: 21, maxLength: 16))
+        {
             try ProbeRunner().run(t2, items: i2, model: ScriptedModel())
         }
     }
@@ -126,7 +140,9 @@ struct ScriptedModel: ProbeLanguageModel {
     @Test func loglikelihoodTasksScorePerplexityAndGreedyAccuracy() throws {
         // Continuation " no" = tokens 35, 13, 14: ll = −0.1 × 62 = −6.2; not greedy (35 is odd).
         let yaml = ProbeTaskTests.base
-            .replacingOccurrences(of: "output_type: multiple_choice", with: "output_type: loglikelihood")
+            .replacingOccurrences(
+                of: "output_type: multiple_choice", with: "output_type: loglikelihood"
+            )
             .replacingOccurrences(of: "doc_to_choice: [\"no\", \"yes\"]\n", with: "")
             .replacingOccurrences(of: "doc_to_target: l", with: "doc_to_target: \"no\"")
         let (task, items) = try Self.task(yaml, data: "{\"q\": \"a\"}\n")
@@ -140,7 +156,8 @@ struct ScriptedModel: ProbeLanguageModel {
     @Test func resultsRoundTripThroughJSON() throws {
         let (task, items) = try Self.task(ProbeTaskTests.base, data: "{\"q\": \"a\", \"l\": 0}\n")
         let result = try ProbeRunner().run(task, items: items, model: ScriptedModel())
-        let suite = ProbeSuiteResult(suite: "s", contentHash: "h", tasks: [result], elapsedSeconds: 1)
+        let suite = ProbeSuiteResult(
+            suite: "s", contentHash: "h", tasks: [result], elapsedSeconds: 1)
         let data = try JSONEncoder().encode(suite)
         #expect(try JSONDecoder().decode(ProbeSuiteResult.self, from: data) == suite)
         let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
@@ -153,11 +170,16 @@ struct ScriptedModel: ProbeLanguageModel {
         let hash = try ProbeSuite.load(contentsOf: url).contentHash()
         #expect(hash.count == 64)
         // Same definition, different layout, comments and an explicit default.
-        let reformatted = "# comment\n" + ProbeTaskTests.base.replacingOccurrences(of: "doc_to_target: l", with: "doc_to_target: 'l'\ntarget_delimiter: \" \"")
+        let reformatted =
+            "# comment\n"
+            + ProbeTaskTests.base.replacingOccurrences(
+                of: "doc_to_target: l", with: "doc_to_target: 'l'\ntarget_delimiter: \" \"")
         try reformatted.write(to: url, atomically: true, encoding: .utf8)
         #expect(try ProbeSuite.load(contentsOf: url).contentHash() == hash)
         // One changed data byte changes it.
-        try "{\"q\": \"b\", \"l\": 0}\n".write(to: url.deletingLastPathComponent().appendingPathComponent("d.jsonl"), atomically: true, encoding: .utf8)
+        try "{\"q\": \"b\", \"l\": 0}\n".write(
+            to: url.deletingLastPathComponent().appendingPathComponent("d.jsonl"), atomically: true,
+            encoding: .utf8)
         #expect(try ProbeSuite.load(contentsOf: url).contentHash() != hash)
     }
 }

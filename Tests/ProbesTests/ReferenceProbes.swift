@@ -36,7 +36,11 @@ struct ReferenceProbeFile: Decodable {
         case many([Double])
         init(from decoder: Decoder) throws {
             let c = try decoder.singleValueContainer()
-            if let d = try? c.decode(Double.self) { self = .one(d) } else { self = .many(try c.decode([Double].self)) }
+            if let d = try? c.decode(Double.self) {
+                self = .one(d)
+            } else {
+                self = .many(try c.decode([Double].self))
+            }
         }
         var values: [Double] {
             switch self {

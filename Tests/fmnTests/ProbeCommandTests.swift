@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// End-to-end runs of `fmn probe` on stories260K-hf with the shared lm-eval task files.
 @Suite struct ProbeCommandTests {
@@ -42,18 +42,21 @@ import TestSupport
 
     @Test func jsonOutputMatchesLmEvalPerItem() throws {
         let run = try runFMN([
-            "probe", "--model", Self.model, "--suite", Self.tasks.appendingPathComponent("copa.yaml").path,
+            "probe", "--model", Self.model, "--suite",
+            Self.tasks.appendingPathComponent("copa.yaml").path,
             "--limit", "20", "--json",
         ])
         #expect(run.status == 0, "\(run.stderr)")
         let result = try JSONDecoder().decode(Result.self, from: Data(run.stdout.utf8))
         let reference = try JSONDecoder().decode(
-            Reference.self, from: Data(contentsOf: Fixtures.shared("reference/probes/copa.stories260K.json")))
+            Reference.self,
+            from: Data(contentsOf: Fixtures.shared("reference/probes/copa.stories260K.json")))
         #expect(result.contentHash.count == 64)
         let task = try #require(result.tasks.first)
         #expect(task.task == "fmn_copa" && task.itemCount == 20 && task.items.count == 20)
         for (item, ref) in zip(task.items, reference.items) {
-            expectClose(item.choiceLogLikelihoods!, ref.loglik, rtol: 0, atol: 1e-3, "item \(item.itemId)")
+            expectClose(
+                item.choiceLogLikelihoods!, ref.loglik, rtol: 0, atol: 1e-3, "item \(item.itemId)")
             #expect(item.predictedChoice == ref.pred)
         }
         // acc is the mean of the item scores; lm-eval's stderr is sd(n−1)/√n.
@@ -66,7 +69,8 @@ import TestSupport
         let folder = try Fixtures.temporaryDirectory()
         let output = folder.appendingPathComponent("result.json")
         let run = try runFMN([
-            "probe", "--model", Self.model, "--suite", Self.tasks.appendingPathComponent("dialogsum.yaml").path,
+            "probe", "--model", Self.model, "--suite",
+            Self.tasks.appendingPathComponent("dialogsum.yaml").path,
             "--limit", "3", "--batch-size", "4", "--output", output.path,
         ])
         #expect(run.status == 0, "\(run.stderr)")
@@ -81,7 +85,8 @@ import TestSupport
     /// Writes a one-task suite with `yaml` (a task file) and `data` in a fresh folder.
     func write(_ yaml: String, data: String) throws -> URL {
         let folder = try Fixtures.temporaryDirectory()
-        try data.write(to: folder.appendingPathComponent("d.jsonl"), atomically: true, encoding: .utf8)
+        try data.write(
+            to: folder.appendingPathComponent("d.jsonl"), atomically: true, encoding: .utf8)
         let url = folder.appendingPathComponent("t.yaml")
         try yaml.write(to: url, atomically: true, encoding: .utf8)
         return url
@@ -100,38 +105,53 @@ import TestSupport
         """
 
     @Test func badInputFailsWithFileAndLine() throws {
-        let missingField = try write(Self.task, data: "{\"q\": \"a\", \"l\": 0}\n{\"x\": \"b\", \"l\": 1}\n")
+        let missingField = try write(
+            Self.task, data: "{\"q\": \"a\", \"l\": 0}\n{\"x\": \"b\", \"l\": 1}\n")
         var run = try runFMN(["probe", "--model", Self.model, "--suite", missingField.path])
         #expect(run.status == 1)
         #expect(run.stderr.contains("d.jsonl:2") && run.stderr.contains("'q'"), "\(run.stderr)")
 
         let badGold = try write(Self.task, data: "{\"q\": \"a\", \"l\": 5}\n")
         run = try runFMN(["probe", "--model", Self.model, "--suite", badGold.path])
-        #expect(run.status == 1 && run.stderr.contains("d.jsonl:1") && run.stderr.contains("gold label 5"), "\(run.stderr)")
+        #expect(
+            run.status == 1 && run.stderr.contains("d.jsonl:1")
+                && run.stderr.contains("gold label 5"), "\(run.stderr)")
 
-        let noFile = try write(Self.task.replacingOccurrences(of: "d.jsonl", with: "gone.jsonl"), data: "")
+        let noFile = try write(
+            Self.task.replacingOccurrences(of: "d.jsonl", with: "gone.jsonl"), data: "")
         run = try runFMN(["probe", "--model", Self.model, "--suite", noFile.path])
-        #expect(run.status == 1 && run.stderr.contains("gone.jsonl does not exist"), "\(run.stderr)")
+        #expect(
+            run.status == 1 && run.stderr.contains("gone.jsonl does not exist"), "\(run.stderr)")
 
-        let metric = try write(Self.task + "metric_list: [{metric: f1}]\n", data: "{\"q\": \"a\", \"l\": 0}\n")
+        let metric = try write(
+            Self.task + "metric_list: [{metric: f1}]\n", data: "{\"q\": \"a\", \"l\": 0}\n")
         run = try runFMN(["probe", "--model", Self.model, "--suite", metric.path])
         #expect(run.status == 1 && run.stderr.contains("metric 'f1'"), "\(run.stderr)")
 
-        let hook = try write(Self.task + "process_results: !function utils.process\n", data: "{\"q\": \"a\", \"l\": 0}\n")
+        let hook = try write(
+            Self.task + "process_results: !function utils.process\n",
+            data: "{\"q\": \"a\", \"l\": 0}\n")
         run = try runFMN(["probe", "--model", Self.model, "--suite", hook.path])
-        #expect(run.status == 1 && run.stderr.contains("'process_results'") && run.stderr.contains("!function"), "\(run.stderr)")
+        #expect(
+            run.status == 1 && run.stderr.contains("'process_results'")
+                && run.stderr.contains("!function"), "\(run.stderr)")
 
-        run = try runFMN(["probe", "--model", Self.model, "--suite", missingField.path, "--tasks", "nope"])
+        run = try runFMN([
+            "probe", "--model", Self.model, "--suite", missingField.path, "--tasks", "nope",
+        ])
         #expect(run.status == 1 && run.stderr.contains("no task named 'nope'"), "\(run.stderr)")
 
-        run = try runFMN(["probe", "--model", Self.model, "--suite", missingField.path, "--limit", "0"])
+        run = try runFMN([
+            "probe", "--model", Self.model, "--suite", missingField.path, "--limit", "0",
+        ])
         #expect(run.status == 64)
     }
 
     @Test func longContextsAreTruncatedAndReported() throws {
         // 2,600 characters (about 1,000 tokens) with this 512-position model: cut and counted.
         let long = String(repeating: "The cat sat. ", count: 200)
-        let url = try write(Self.task, data: "{\"q\": \"\(long)\", \"l\": 0}\n{\"q\": \"short\", \"l\": 1}\n")
+        let url = try write(
+            Self.task, data: "{\"q\": \"\(long)\", \"l\": 0}\n{\"q\": \"short\", \"l\": 1}\n")
         let run = try runFMN(["probe", "--model", Self.model, "--suite", url.path])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("t: 1 of 2 contexts were cut on the left"), "\(run.stdout)")

@@ -90,7 +90,9 @@ enum ProbeDataLoader {
                 let cell = r.fields[c]
                 if cell.isEmpty { continue }
                 if kind == 0, Int(cell) != nil { continue }
-                if kind <= 1, Double(cell) != nil, cell.lowercased() != "inf", cell.lowercased() != "nan" {
+                if kind <= 1, Double(cell) != nil, cell.lowercased() != "inf",
+                    cell.lowercased() != "nan"
+                {
                     kind = 1
                     continue
                 }

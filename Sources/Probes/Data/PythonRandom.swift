@@ -36,7 +36,9 @@ struct PythonRandom {
         var i = 1
         var j = 0
         for _ in 0..<max(624, key.count) {
-            state[i] = (state[i] ^ ((state[i - 1] ^ (state[i - 1] >> 30)) &* 1_664_525)) &+ key[j] &+ UInt32(j)
+            state[i] =
+                (state[i] ^ ((state[i - 1] ^ (state[i - 1] >> 30)) &* 1_664_525)) &+ key[j]
+                &+ UInt32(j)
             i += 1
             j += 1
             if i >= 624 {
@@ -46,7 +48,8 @@ struct PythonRandom {
             if j >= key.count { j = 0 }
         }
         for _ in 0..<623 {
-            state[i] = (state[i] ^ ((state[i - 1] ^ (state[i - 1] >> 30)) &* 1_566_083_941)) &- UInt32(i)
+            state[i] =
+                (state[i] ^ ((state[i - 1] ^ (state[i - 1] >> 30)) &* 1_566_083_941)) &- UInt32(i)
             i += 1
             if i >= 624 {
                 state[0] = state[623]

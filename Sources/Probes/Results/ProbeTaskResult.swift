@@ -33,7 +33,9 @@ public struct ProbeTaskResult: Codable, Sendable, Hashable {
     public var elapsedSeconds: Double
     public var items: [ProbeItemResult]
 
-    public var itemsPerSecond: Double { elapsedSeconds > 0 ? Double(itemCount) / elapsedSeconds : 0 }
+    public var itemsPerSecond: Double {
+        elapsedSeconds > 0 ? Double(itemCount) / elapsedSeconds : 0
+    }
     public var tokensPerSecond: Double {
         elapsedSeconds > 0 ? Double(inputTokenCount) / elapsedSeconds : 0
     }
@@ -100,7 +102,9 @@ public struct ProbeSuiteResult: Codable, Sendable, Hashable {
     /// Wall time of the whole run, seconds.
     public var elapsedSeconds: Double
 
-    public init(suite: String, contentHash: String, tasks: [ProbeTaskResult], elapsedSeconds: Double) {
+    public init(
+        suite: String, contentHash: String, tasks: [ProbeTaskResult], elapsedSeconds: Double
+    ) {
         self.suite = suite
         self.contentHash = contentHash
         self.tasks = tasks

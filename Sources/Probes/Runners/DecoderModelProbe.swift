@@ -24,7 +24,9 @@ public struct DecoderModelProbe: ProbeLanguageModel, Sendable {
     /// Loads a Hugging Face model folder (`config.json`, `model.safetensors`,
     /// `tokenizer.json`) and, when given, a PEFT adapter folder.
     /// - Throws: `ProbeError.modelFailure` carrying the loader's message (which names the file).
-    public static func load(modelFolder: URL, adapterFolder: URL? = nil) throws(ProbeError) -> DecoderModelProbe {
+    public static func load(modelFolder: URL, adapterFolder: URL? = nil) throws(ProbeError)
+        -> DecoderModelProbe
+    {
         do {
             var model = try DecoderModel.load(modelFolder: modelFolder)
             if let adapterFolder { try model.loadAdapter(folder: adapterFolder) }
@@ -62,7 +64,8 @@ public struct DecoderModelProbe: ProbeLanguageModel, Sendable {
                 let n = request.targets.count
                 let first = request.input.count - n
                 for (k, target) in request.targets.enumerated() {
-                    let row = UnsafeBufferPointer(rebasing: all[((b * t + first + k) * v)..<((b * t + first + k + 1) * v)])
+                    let row = UnsafeBufferPointer(
+                        rebasing: all[((b * t + first + k) * v)..<((b * t + first + k + 1) * v)])
                     var maxValue = row[0]
                     var maxIndex = 0
                     for i in 1..<v where row[i] > maxValue {
@@ -80,12 +83,15 @@ public struct DecoderModelProbe: ProbeLanguageModel, Sendable {
         }
     }
 
-    public func greedyGenerate(prompt: [Int], maxNewTokens: Int, shouldStop: ([Int]) -> Bool) throws -> [Int] {
+    public func greedyGenerate(prompt: [Int], maxNewTokens: Int, shouldStop: ([Int]) -> Bool) throws
+        -> [Int]
+    {
         let stops = Set(eosTokenId.map { [$0] } ?? [])
         let result = try withoutActuallyEscaping(shouldStop) { stop in
             try model.generate(
                 prompt: prompt,
-                options: GenerationOptions(maxNewTokens: maxNewTokens, sampling: .greedy, stopTokenIds: stops),
+                options: GenerationOptions(
+                    maxNewTokens: maxNewTokens, sampling: .greedy, stopTokenIds: stops),
                 shouldStop: stop)
         }
         return result.tokens

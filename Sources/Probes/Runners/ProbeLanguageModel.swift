@@ -14,7 +14,8 @@ public struct ProbeScoringRequest: Sendable, Hashable {
     public var targets: [Int]
 
     public init(input: [Int], targets: [Int]) {
-        precondition(!targets.isEmpty && targets.count <= input.count,
+        precondition(
+            !targets.isEmpty && targets.count <= input.count,
             "ProbeScoringRequest: need 1...\(input.count) targets, got \(targets.count)")
         self.input = input
         self.targets = targets

@@ -133,17 +133,25 @@ public struct ProbeRunner: Sendable {
     }
 
     /// `(ctx + cont)[-(L+1):][:-1]` and the number of tokens cut from the left.
-    static func request(context: [Int], continuation: [Int], maxLength: Int) -> (ProbeScoringRequest, Int) {
+    static func request(context: [Int], continuation: [Int], maxLength: Int) -> (
+        ProbeScoringRequest, Int
+    ) {
         let all = context + continuation
         let kept = Array(all.suffix(maxLength + 1))
-        return (ProbeScoringRequest(input: Array(kept.dropLast()), targets: continuation), all.count - kept.count)
+        return (
+            ProbeScoringRequest(input: Array(kept.dropLast()), targets: continuation),
+            all.count - kept.count
+        )
     }
 
     /// Scores requests in batches (at most `batchSize` requests and `tokenBudget` padded tokens),
     /// longest first (as lm-eval orders them), returning scores in
     /// the original order; empty continuations score 0 and count as greedy.
-    func score(_ requests: [ProbeScoringRequest?], model: some ProbeLanguageModel) throws -> [ProbeTokenScore] {
-        var scores = [ProbeTokenScore](repeating: ProbeTokenScore(logLikelihood: 0, isGreedy: true), count: requests.count)
+    func score(_ requests: [ProbeScoringRequest?], model: some ProbeLanguageModel) throws
+        -> [ProbeTokenScore]
+    {
+        var scores = [ProbeTokenScore](
+            repeating: ProbeTokenScore(logLikelihood: 0, isGreedy: true), count: requests.count)
         let order = requests.indices.filter { requests[$0] != nil }.sorted {
             let a = requests[$0]!.input.count
             let b = requests[$1]!.input.count
@@ -164,7 +172,8 @@ public struct ProbeRunner: Sendable {
 
     // MARK: - Multiple choice and loglikelihood
 
-    func runLogLikelihood(_ task: ProbeTask, items: [ProbeItem], model: some ProbeLanguageModel) throws
+    func runLogLikelihood(_ task: ProbeTask, items: [ProbeItem], model: some ProbeLanguageModel)
+        throws
         -> ProbeTaskResult
     {
         var requests: [ProbeScoringRequest?] = []
@@ -172,21 +181,25 @@ public struct ProbeRunner: Sendable {
         var truncated = [Int](repeating: 0, count: items.count)
         var inputTokens = 0
         for (n, item) in items.enumerated() {
-            let continuations = task.outputType == .multipleChoice
+            let continuations =
+                task.outputType == .multipleChoice
                 ? item.choices.map { task.targetDelimiter + $0 }
                 : [task.targetDelimiter + (item.targets.first ?? "")]
             for (c, continuation) in continuations.enumerated() {
-                let (ctx, cont) = try Self.encodePair(context: item.context, continuation: continuation, model: model)
+                let (ctx, cont) = try Self.encodePair(
+                    context: item.context, continuation: continuation, model: model)
                 if cont.count > model.maxLength {
                     throw ProbeError.requestTooLong(
-                        task: task.name, itemId: item.id, tokens: cont.count, maxLength: model.maxLength)
+                        task: task.name, itemId: item.id, tokens: cont.count,
+                        maxLength: model.maxLength)
                 }
                 owners.append((n, c))
                 if cont.isEmpty {
                     requests.append(nil)
                     continue
                 }
-                let (request, cut) = Self.request(context: ctx, continuation: cont, maxLength: model.maxLength)
+                let (request, cut) = Self.request(
+                    context: ctx, continuation: cont, maxLength: model.maxLength)
                 truncated[n] = max(truncated[n], cut)
                 inputTokens += request.input.count
                 requests.append(request)
@@ -227,13 +240,17 @@ public struct ProbeRunner: Sendable {
         for spec in task.metrics {
             let values = metricValues[spec.metric] ?? []
             if spec.metric == "perplexity" {
-                metrics.append(ProbeMetricResult(
-                    name: "perplexity", value: exp(-ProbeStatistics.mean(values)), standardError: nil,
-                    higherIsBetter: spec.higherIsBetter))
+                metrics.append(
+                    ProbeMetricResult(
+                        name: "perplexity", value: exp(-ProbeStatistics.mean(values)),
+                        standardError: nil,
+                        higherIsBetter: spec.higherIsBetter))
             } else {
-                metrics.append(ProbeMetricResult(
-                    name: spec.metric, value: ProbeStatistics.mean(values),
-                    standardError: ProbeStatistics.meanStandardError(values), higherIsBetter: spec.higherIsBetter))
+                metrics.append(
+                    ProbeMetricResult(
+                        name: spec.metric, value: ProbeStatistics.mean(values),
+                        standardError: ProbeStatistics.meanStandardError(values),
+                        higherIsBetter: spec.higherIsBetter))
             }
         }
         if task.outputType == .loglikelihood {
@@ -248,7 +265,9 @@ public struct ProbeRunner: Sendable {
     // MARK: - Rolling log-likelihood
 
     /// lm-eval's rolling windows made disjoint: (context, scored) token lists.
-    static func rollingWindows(_ tokens: [Int], prefix: Int, maxLength: Int) -> [(context: [Int], scored: [Int])] {
+    static func rollingWindows(_ tokens: [Int], prefix: Int, maxLength: Int) -> [(
+        context: [Int], scored: [Int]
+    )] {
         guard !tokens.isEmpty else { return [] }
         var windows: [(context: [Int], scored: [Int])] = []
         let firstLength = min(maxLength, tokens.count)
@@ -259,7 +278,11 @@ public struct ProbeRunner: Sendable {
             let end = predicted + length
             let context = Array(tokens[max(0, end - maxLength - 1)..<(end - 1)])
             // make_disjoint_window: drop the context's overlap with the scored tokens.
-            windows.append((Array(context.prefix(context.count - (length - 1))), Array(tokens[(end - length)..<end])))
+            windows.append(
+                (
+                    Array(context.prefix(context.count - (length - 1))),
+                    Array(tokens[(end - length)..<end])
+                ))
             predicted += length
         }
         return windows
@@ -275,7 +298,8 @@ public struct ProbeRunner: Sendable {
         for (n, item) in items.enumerated() {
             let text = item.targets.first ?? ""
             let tokens = try model.encode(text)
-            let windows = Self.rollingWindows(tokens, prefix: model.prefixTokenId, maxLength: model.maxLength)
+            let windows = Self.rollingWindows(
+                tokens, prefix: model.prefixTokenId, maxLength: model.maxLength)
             var r = ProbeItemResult(itemId: item.id, line: item.document.line)
             r.wordCount = PythonStrings.wordCount(text)
             r.byteCount = text.utf8.count
@@ -283,7 +307,8 @@ public struct ProbeRunner: Sendable {
             r.windowCount = windows.count
             results.append(r)
             for w in windows {
-                let (request, _) = Self.request(context: w.context, continuation: w.scored, maxLength: model.maxLength)
+                let (request, _) = Self.request(
+                    context: w.context, continuation: w.scored, maxLength: model.maxLength)
                 inputTokens += request.input.count
                 requests.append(request)
                 owners.append(n)
@@ -298,11 +323,15 @@ public struct ProbeRunner: Sendable {
         let metrics = task.metrics.map { spec -> ProbeMetricResult in
             let value: Double
             switch spec.metric {
-            case "word_perplexity": value = ProbeStatistics.weightedPerplexity(logLikelihoods: sums, weights: words)
-            case "byte_perplexity": value = ProbeStatistics.weightedPerplexity(logLikelihoods: sums, weights: bytes)
+            case "word_perplexity":
+                value = ProbeStatistics.weightedPerplexity(logLikelihoods: sums, weights: words)
+            case "byte_perplexity":
+                value = ProbeStatistics.weightedPerplexity(logLikelihoods: sums, weights: bytes)
             default: value = ProbeStatistics.bitsPerByte(logLikelihoods: sums, bytes: bytes)
             }
-            return ProbeMetricResult(name: spec.metric, value: value, standardError: nil, higherIsBetter: spec.higherIsBetter)
+            return ProbeMetricResult(
+                name: spec.metric, value: value, standardError: nil,
+                higherIsBetter: spec.higherIsBetter)
         }
         return ProbeTaskResult(
             task: task.name, outputType: task.outputType, metrics: metrics, itemCount: items.count,
@@ -314,7 +343,9 @@ public struct ProbeRunner: Sendable {
     func runGeneration(_ task: ProbeTask, items: [ProbeItem], model: some ProbeLanguageModel) throws
         -> ProbeTaskResult
     {
-        let options = task.generation ?? ProbeGenerationOptions(until: [task.fewshotDelimiter], maxGenTokens: 256)
+        let options =
+            task.generation
+            ?? ProbeGenerationOptions(until: [task.fewshotDelimiter], maxGenTokens: 256)
         var until = options.until
         if let eos = model.eosText, !eos.isEmpty, !until.contains(eos) { until.append(eos) }
         let stops = until.filter { !$0.isEmpty }
@@ -339,7 +370,8 @@ public struct ProbeRunner: Sendable {
             r.prediction = text
             r.references = item.targets
             r.generatedTokenCount = generated.count
-            r.scores = GenerationScoring.itemScores(prediction: text, references: item.targets, metrics: task.metrics)
+            r.scores = GenerationScoring.itemScores(
+                prediction: text, references: item.targets, metrics: task.metrics)
             inputTokens += prompt.count + generated.count
             results.append(r)
         }
@@ -355,11 +387,13 @@ public struct ProbeRunner: Sendable {
             }
             return ProbeMetricResult(
                 name: spec.metric, value: ProbeStatistics.mean(values),
-                standardError: ProbeStatistics.meanStandardError(values), higherIsBetter: spec.higherIsBetter)
+                standardError: ProbeStatistics.meanStandardError(values),
+                higherIsBetter: spec.higherIsBetter)
         }
         return ProbeTaskResult(
             task: task.name, outputType: task.outputType, metrics: metrics, itemCount: items.count,
-            truncatedItemCount: results.filter { $0.truncatedTokens > 0 }.count, inputTokenCount: inputTokens,
+            truncatedItemCount: results.filter { $0.truncatedTokens > 0 }.count,
+            inputTokenCount: inputTokens,
             elapsedSeconds: 0, items: results)
     }
 }

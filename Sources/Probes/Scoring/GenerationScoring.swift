@@ -22,7 +22,9 @@ enum GenerationScoring {
         for spec in metrics {
             switch spec.metric {
             case "rouge1", "rouge2", "rougeL", "rougeLsum":
-                let r = rouge[spec.useStemmer] ?? ROUGEScorer(useStemmer: spec.useStemmer)
+                let r =
+                    rouge[spec.useStemmer]
+                    ?? ROUGEScorer(useStemmer: spec.useStemmer)
                     .score(prediction: prediction, references: references)
                 rouge[spec.useStemmer] = r
                 switch spec.metric {
@@ -32,17 +34,21 @@ enum GenerationScoring {
                 default: scores[spec.metric] = r.rougeLsum.fmeasure
                 }
             case "bleu":
-                scores["bleu"] = BLEUScore.sentence(hypothesis: prediction, references: references).score
+                scores["bleu"] =
+                    BLEUScore.sentence(hypothesis: prediction, references: references).score
             case "chrf":
-                scores["chrf"] = CHRFScore.sentence(hypothesis: prediction, references: references).score
+                scores["chrf"] =
+                    CHRFScore.sentence(hypothesis: prediction, references: references).score
             case "exact_match":
                 let normalize = { (s: String) -> String in
                     var t = spec.ignoreCase ? s.lowercased() : s
                     if spec.ignorePunctuation {
-                        t = String(String.UnicodeScalarView(t.unicodeScalars.filter {
-                            !(0x21...0x7E).contains($0.value) || $0.properties.isAlphabetic
-                                || ("0"..."9").contains($0)
-                        }))
+                        t = String(
+                            String.UnicodeScalarView(
+                                t.unicodeScalars.filter {
+                                    !(0x21...0x7E).contains($0.value) || $0.properties.isAlphabetic
+                                        || ("0"..."9").contains($0)
+                                }))
                     }
                     return t
                 }
@@ -56,7 +62,8 @@ enum GenerationScoring {
     }
 
     /// The corpus-level score of `bleu` or `chrf` (aggregations `bleu`, `chrf`).
-    static func corpusScore(metric: String, predictions: [String], references: [[String]]) -> Double {
+    static func corpusScore(metric: String, predictions: [String], references: [[String]]) -> Double
+    {
         switch metric {
         case "bleu": return BLEUScore.corpus(hypotheses: predictions, references: references).score
         default: return CHRFScore.corpus(hypotheses: predictions, references: references).score

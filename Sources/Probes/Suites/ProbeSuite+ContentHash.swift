@@ -23,7 +23,11 @@ extension ProbeSuite {
             func encode(to encoder: Encoder) throws {
                 var c = encoder.container(keyedBy: CodingKeys.self)
                 try c.encode(definition, forKey: .definition)
-                if let limit { try c.encode(limit, forKey: .limit) } else { try c.encodeNil(forKey: .limit) }
+                if let limit {
+                    try c.encode(limit, forKey: .limit)
+                } else {
+                    try c.encodeNil(forKey: .limit)
+                }
             }
             enum CodingKeys: String, CodingKey { case definition, limit }
         }

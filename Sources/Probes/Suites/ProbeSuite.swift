@@ -82,24 +82,29 @@ public struct ProbeSuite: Sendable {
                 if let l = pairs.first(where: { $0.key == "limit" })?.value {
                     guard let value = JinjaFunctions.number(l), value > 0, l != .bool(true) else {
                         throw .invalidValue(
-                            path: path, key: key + ".limit", reason: "expected a positive number, got \(l.pythonRepr)")
+                            path: path, key: key + ".limit",
+                            reason: "expected a positive number, got \(l.pythonRepr)")
                     }
                     limit = value
                 }
                 if let p = pairs.first(where: { $0.key == "path" })?.value {
                     guard case .string(let file) = p else {
-                        throw .invalidValue(path: path, key: key + ".path", reason: "expected a file path")
+                        throw .invalidValue(
+                            path: path, key: key + ".path", reason: "expected a file path")
                     }
                     for pair in pairs where !entryKeys.contains(pair.key) {
-                        throw .unknownKey(path: path, key: key + "." + pair.key, line: nil, allowed: entryKeys)
+                        throw .unknownKey(
+                            path: path, key: key + "." + pair.key, line: nil, allowed: entryKeys)
                     }
                     entries.append(try loadTaskFile(file, folder: folder, limit: limit))
                 } else {
                     let inline = pairs.filter { $0.key != "limit" }
-                    var m = YAMLMapping(path: path, keys: inline.map(\.key), values: [:], lines: [:])
+                    var m = YAMLMapping(
+                        path: path, keys: inline.map(\.key), values: [:], lines: [:])
                     for pair in inline { m.values[pair.key] = pair.value }
                     let task = try ProbeTask(mapping: m)
-                    entries.append(Entry(task: task, path: path, baseDirectory: folder, limit: limit))
+                    entries.append(
+                        Entry(task: task, path: path, baseDirectory: folder, limit: limit))
                 }
             default:
                 throw .invalidValue(
@@ -108,15 +113,20 @@ public struct ProbeSuite: Sendable {
         }
         var seen = Set<String>()
         for e in entries where !seen.insert(e.task.name).inserted {
-            throw .invalidValue(path: path, key: "tasks", reason: "task name '\(e.task.name)' appears twice")
+            throw .invalidValue(
+                path: path, key: "tasks", reason: "task name '\(e.task.name)' appears twice")
         }
         return ProbeSuite(name: name, description: description, path: path, entries: entries)
     }
 
-    private static func loadTaskFile(_ file: String, folder: URL, limit: Double?) throws(ProbeError) -> Entry {
+    private static func loadTaskFile(_ file: String, folder: URL, limit: Double?) throws(ProbeError)
+        -> Entry
+    {
         let url = ProbeDataLoader.resolve(file, baseDirectory: folder)
         let task = try ProbeTask.load(contentsOf: url)
-        return Entry(task: task, path: url.path, baseDirectory: url.deletingLastPathComponent(), limit: limit)
+        return Entry(
+            task: task, path: url.path, baseDirectory: url.deletingLastPathComponent(), limit: limit
+        )
     }
 
     /// The suite restricted to `names` (in suite order), with every limit capped at `limit`.

@@ -49,12 +49,15 @@ public struct PreparedTask: Sendable {
         self.task = task
         self.path = path
         guard let split = task.evaluationSplit, let files = task.dataFiles[split] else {
-            throw .missingSplit(path: path, split: task.evaluationSplit ?? "test", available: task.dataFiles.keys.sorted())
+            throw .missingSplit(
+                path: path, split: task.evaluationSplit ?? "test",
+                available: task.dataFiles.keys.sorted())
         }
         documents = try ProbeDataLoader.load(
             files: files, format: task.dataFormat, baseDirectory: baseDirectory, taskPath: path)
         if task.numFewshot > 0 {
-            let fewshotSplit = task.fewshotSplit ?? task.trainingSplit ?? task.validationSplit ?? split
+            let fewshotSplit =
+                task.fewshotSplit ?? task.trainingSplit ?? task.validationSplit ?? split
             if fewshotSplit == split {
                 fewshotDocuments = documents
             } else {
@@ -65,7 +68,9 @@ public struct PreparedTask: Sendable {
             guard fewshotDocuments.count >= task.numFewshot else {
                 throw .invalidValue(
                     path: path, key: "num_fewshot",
-                    reason: "\(task.numFewshot) examples requested, the few-shot split has \(fewshotDocuments.count) rows")
+                    reason:
+                        "\(task.numFewshot) examples requested, the few-shot split has \(fewshotDocuments.count) rows"
+                )
             }
         } else {
             fewshotDocuments = []
@@ -73,12 +78,14 @@ public struct PreparedTask: Sendable {
         var names = Set<String>()
         for d in documents { names.formUnion(d.fields.keys) }
         features = names
-        func compile(_ field: ProbeTemplateField, _ key: String) throws(ProbeError) -> CompiledField {
+        func compile(_ field: ProbeTemplateField, _ key: String) throws(ProbeError) -> CompiledField
+        {
             switch field {
             case .literal(let v): return .literal(v)
             case .template(let s):
                 do { return .template(try JinjaTemplate(parsing: s)) } catch {
-                    throw .invalidTemplate(path: path, key: key, template: s, reason: describe(error))
+                    throw .invalidTemplate(
+                        path: path, key: key, template: s, reason: describe(error))
                 }
             }
         }
@@ -88,13 +95,15 @@ public struct PreparedTask: Sendable {
         case nil: choice = nil
         case .template(let s):
             do { choice = .template(try JinjaTemplate(parsing: s)) } catch {
-                throw .invalidTemplate(path: path, key: "doc_to_choice", template: s, reason: describe(error))
+                throw .invalidTemplate(
+                    path: path, key: "doc_to_choice", template: s, reason: describe(error))
             }
         case .templates(let list):
             var compiled: [JinjaTemplate] = []
             for s in list {
                 do { compiled.append(try JinjaTemplate(parsing: s)) } catch {
-                    throw .invalidTemplate(path: path, key: "doc_to_choice", template: s, reason: describe(error))
+                    throw .invalidTemplate(
+                        path: path, key: "doc_to_choice", template: s, reason: describe(error))
                 }
             }
             choice = .templates(compiled)
@@ -111,12 +120,14 @@ public struct PreparedTask: Sendable {
     }
 
     /// `apply_template`, or the field itself when the template is a column name.
-    private func apply(_ template: JinjaTemplate, _ doc: ProbeDocument, _ key: String) throws(ProbeError)
+    private func apply(_ template: JinjaTemplate, _ doc: ProbeDocument, _ key: String)
+        throws(ProbeError)
         -> ProbeValue
     {
         if features.contains(template.source) {
             guard let v = doc.fields[template.source] else {
-                throw .missingField(path: doc.path, line: doc.line, field: template.source, key: key)
+                throw .missingField(
+                    path: doc.path, line: doc.line, field: template.source, key: key)
             }
             return v
         }
@@ -175,7 +186,9 @@ public struct PreparedTask: Sendable {
                 do { value = try JinjaTemplate.literalEval(rendered) } catch {
                     throw .templateFailed(
                         path: doc.path, line: doc.line, key: "doc_to_choice",
-                        reason: "the rendered text \(ProbeValue.pythonStringRepr(rendered)) is not a Python list")
+                        reason:
+                            "the rendered text \(ProbeValue.pythonStringRepr(rendered)) is not a Python list"
+                    )
                 }
             }
         }
@@ -199,7 +212,8 @@ public struct PreparedTask: Sendable {
             let choices = try docToChoice(doc)
             guard i >= 0 && i < choices.count else {
                 throw .goldOutOfRange(
-                    path: doc.path, line: doc.line, task: task.name, gold: "\(i)", choiceCount: choices.count)
+                    path: doc.path, line: doc.line, task: task.name, gold: "\(i)",
+                    choiceCount: choices.count)
             }
             return choices[i]
         default: return t.pythonString
@@ -213,7 +227,9 @@ public struct PreparedTask: Sendable {
     public func items(limit: Double? = nil) throws(ProbeError) -> [ProbeItem] {
         var count = documents.count
         if let limit {
-            count = limit < 1 ? Int((Double(documents.count) * limit).rounded(.up)) : min(Int(limit), count)
+            count =
+                limit < 1
+                ? Int((Double(documents.count) * limit).rounded(.up)) : min(Int(limit), count)
         }
         var rng = PythonRandom(seed: task.fewshotSeed)
         var items: [ProbeItem] = []
@@ -223,8 +239,20 @@ public struct PreparedTask: Sendable {
             if task.numFewshot > 0 {
                 context += try fewshotExamples(for: doc, rng: &rng)
             }
-            context += try docToText(doc)
-            var item = ProbeItem(id: id, document: doc, context: context, choices: [], gold: [], targets: [])
+            let text = try docToText(doc)
+            // lm-eval treats an all-digit doc_to_text with choices as an index into them
+            // ("multiple input" tasks); that mode is not supported, so refuse it openly.
+            if choice != nil, !text.isEmpty,
+                text.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) })
+            {
+                throw .templateFailed(
+                    path: doc.path, line: doc.line, key: "doc_to_text",
+                    reason: "it gave the number \(text), which lm-eval reads as a choice index"
+                        + " (a multiple-input task); such tasks are not supported")
+            }
+            context += text
+            var item = ProbeItem(
+                id: id, document: doc, context: context, choices: [], gold: [], targets: [])
             let target = try docToTarget(doc)
             switch task.outputType {
             case .multipleChoice:
@@ -241,7 +269,8 @@ public struct PreparedTask: Sendable {
                     let choices = try docToChoice(doc)
                     guard i >= 0 && i < choices.count else {
                         throw .goldOutOfRange(
-                            path: doc.path, line: doc.line, task: task.name, gold: "\(i)", choiceCount: choices.count)
+                            path: doc.path, line: doc.line, task: task.name, gold: "\(i)",
+                            choiceCount: choices.count)
                     }
                     item.targets = [choices[i]]
                 default: item.targets = [target.pythonString]
@@ -261,13 +290,16 @@ public struct PreparedTask: Sendable {
             switch v {
             case .int(let i) where i >= 0 && i < choices.count: return i
             case .string(let s):
-                if let i = choices.firstIndex(where: { Array($0.unicodeScalars) == Array(s.unicodeScalars) }) {
+                if let i = choices.firstIndex(where: {
+                    Array($0.unicodeScalars) == Array(s.unicodeScalars)
+                }) {
                     return i
                 }
             default: break
             }
             throw .goldOutOfRange(
-                path: doc.path, line: doc.line, task: task.name, gold: v.pythonRepr, choiceCount: choices.count)
+                path: doc.path, line: doc.line, task: task.name, gold: v.pythonRepr,
+                choiceCount: choices.count)
         }
         if case .list(let items) = target {
             var out: [Int] = []
@@ -291,15 +323,19 @@ public struct PreparedTask: Sendable {
         } else {
             picks = rng.sample(count: fewshotDocuments.count, k: min(n, fewshotDocuments.count))
         }
-        let selected = picks.map { fewshotDocuments[$0] }.filter { $0.fields != doc.fields }.prefix(k)
+        let selected = picks.map { fewshotDocuments[$0] }.filter { $0.fields != doc.fields }.prefix(
+            k)
         var out = ""
         for example in selected {
             out += try docToText(example)
             let target = try fewshotTarget(example)
             if !target.isEmpty {
-                let delimiterIsSpace = !task.targetDelimiter.isEmpty
+                let delimiterIsSpace =
+                    !task.targetDelimiter.isEmpty
                     && task.targetDelimiter.unicodeScalars.allSatisfy(PythonStrings.isSpace)
-                if !(delimiterIsSpace && target.unicodeScalars.first.map(PythonStrings.isSpace) == true) {
+                if !(delimiterIsSpace
+                    && target.unicodeScalars.first.map(PythonStrings.isSpace) == true)
+                {
                     out += task.targetDelimiter
                 }
                 out += target

@@ -84,7 +84,8 @@ extension ProbeTask {
         guard let kwargs = m["dataset_kwargs"] else {
             throw .missingKey(path: path, key: "dataset_kwargs")
         }
-        let kw = try checkedEntries(kwargs, path: path, key: "dataset_kwargs", allowed: ["data_files"])
+        let kw = try checkedEntries(
+            kwargs, path: path, key: "dataset_kwargs", allowed: ["data_files"])
         guard let files = kw["data_files"] else {
             throw .missingKey(path: path, key: "dataset_kwargs.data_files")
         }
@@ -162,17 +163,20 @@ extension ProbeTask {
             }
             if let seed = c["seed"] {
                 guard case .int(let s) = seed else {
-                    throw .invalidValue(path: path, key: "fewshot_config.seed", reason: "expected an integer")
+                    throw .invalidValue(
+                        path: path, key: "fewshot_config.seed", reason: "expected an integer")
                 }
                 fewshotSeed = s
             }
         }
-        if numFewshot > 0 && (fewshotSplit ?? trainingSplit ?? validationSplit ?? testSplit) == nil {
+        if numFewshot > 0 && (fewshotSplit ?? trainingSplit ?? validationSplit ?? testSplit) == nil
+        {
             throw .missingKey(path: path, key: "fewshot_split")
         }
         description = try m.string("description") ?? ""
         if let repeats = try m.int("repeats"), repeats != 1 {
-            throw .invalidValue(path: path, key: "repeats", reason: "only 1 is supported (greedy decoding)")
+            throw .invalidValue(
+                path: path, key: "repeats", reason: "only 1 is supported (greedy decoding)")
         }
         if try m.bool("should_decontaminate") == true {
             throw .invalidValue(
@@ -238,7 +242,9 @@ extension ProbeTask {
         metadata = m["metadata"]
     }
 
-    static func parseDataFiles(_ value: ProbeValue, path: String) throws(ProbeError) -> [String: [String]] {
+    static func parseDataFiles(_ value: ProbeValue, path: String) throws(ProbeError) -> [String:
+        [String]]
+    {
         func list(_ v: ProbeValue, _ key: String) throws(ProbeError) -> [String] {
             switch v {
             case .string(let s): return [s]
@@ -250,10 +256,13 @@ extension ProbeTask {
                     }
                     out.append(s)
                 }
-                guard !out.isEmpty else { throw .invalidValue(path: path, key: key, reason: "no files") }
+                guard !out.isEmpty else {
+                    throw .invalidValue(path: path, key: key, reason: "no files")
+                }
                 return out
             default:
-                throw .invalidValue(path: path, key: key, reason: "expected a path or a list of paths")
+                throw .invalidValue(
+                    path: path, key: key, reason: "expected a path or a list of paths")
             }
         }
         switch value {
@@ -280,7 +289,8 @@ extension ProbeTask {
             return .literal(v)
         default:
             throw .invalidValue(
-                path: path, key: key, reason: "expected a template, a field name, an integer or a list")
+                path: path, key: key,
+                reason: "expected a template, a field name, an integer or a list")
         }
     }
 
@@ -297,7 +307,8 @@ extension ProbeTask {
         throws(ProbeError) -> [ProbeMetricSpec]
     {
         let supported = supportedMetrics[outputType]!
-        func spec(_ name: String) -> (metric: String, aggregations: [String], higherIsBetter: Bool)? {
+        func spec(_ name: String) -> (metric: String, aggregations: [String], higherIsBetter: Bool)?
+        {
             supported.first { $0.metric == name }
         }
         guard let value, value != .none else {
@@ -340,24 +351,29 @@ extension ProbeTask {
             func flag(_ k: String, allowedFor: [String]) throws(ProbeError) -> Bool {
                 guard let v = e[k] else { return false }
                 guard allowedFor.contains(name) else {
-                    throw .invalidValue(path: path, key: key + "." + k, reason: "not an option of \(name)")
+                    throw .invalidValue(
+                        path: path, key: key + "." + k, reason: "not an option of \(name)")
                 }
                 guard case .bool(let b) = v else {
-                    throw .invalidValue(path: path, key: key + "." + k, reason: "expected true or false")
+                    throw .invalidValue(
+                        path: path, key: key + "." + k, reason: "expected true or false")
                 }
                 return b
             }
             var higher = s.higherIsBetter
             if let h = e["higher_is_better"] {
                 guard case .bool(let b) = h else {
-                    throw .invalidValue(path: path, key: key + ".higher_is_better", reason: "expected true or false")
+                    throw .invalidValue(
+                        path: path, key: key + ".higher_is_better", reason: "expected true or false"
+                    )
                 }
                 higher = b
             }
             out.append(
                 ProbeMetricSpec(
                     metric: name, aggregation: aggregation, higherIsBetter: higher,
-                    useStemmer: try flag("use_stemmer", allowedFor: ["rouge1", "rouge2", "rougeL", "rougeLsum"]),
+                    useStemmer: try flag(
+                        "use_stemmer", allowedFor: ["rouge1", "rouge2", "rougeL", "rougeLsum"]),
                     ignoreCase: try flag("ignore_case", allowedFor: ["exact_match"]),
                     ignorePunctuation: try flag("ignore_punctuation", allowedFor: ["exact_match"])))
         }

@@ -56,13 +56,15 @@ struct YAMLMapping {
             if tag == "!function" {
                 throw .pythonHook(path: path, key: key, line: node.mark?.line)
             }
-            throw .invalidValue(path: path, key: key, reason: "custom YAML tag \(tag) is not supported")
+            throw .invalidValue(
+                path: path, key: key, reason: "custom YAML tag \(tag) is not supported")
         }
         switch node {
         case .scalar(let scalar):
             switch tag {
             case Tag.Name.null.rawValue: return .none
-            case Tag.Name.bool.rawValue: return node.bool.map { .bool($0) } ?? .string(scalar.string)
+            case Tag.Name.bool.rawValue:
+                return node.bool.map { .bool($0) } ?? .string(scalar.string)
             case Tag.Name.int.rawValue: return node.int.map { .int($0) } ?? .string(scalar.string)
             case Tag.Name.float.rawValue:
                 return node.float.map { .double($0) } ?? .string(scalar.string)
@@ -78,7 +80,9 @@ struct YAMLMapping {
             var entries: [ProbeValueEntry] = []
             for (k, v) in mapping {
                 let name = k.string ?? "\(k)"
-                entries.append(ProbeValueEntry(key: name, value: try value(v, path: path, key: key + "." + name)))
+                entries.append(
+                    ProbeValueEntry(
+                        key: name, value: try value(v, path: path, key: key + "." + name)))
             }
             return .dict(entries)
         case .alias:
@@ -101,7 +105,8 @@ struct YAMLMapping {
             return nil
         }
         guard case .string(let s) = v else {
-            throw .invalidValue(path: path, key: key, reason: "expected a string, got \(v.pythonRepr)")
+            throw .invalidValue(
+                path: path, key: key, reason: "expected a string, got \(v.pythonRepr)")
         }
         return s
     }
@@ -109,7 +114,8 @@ struct YAMLMapping {
     func int(_ key: String) throws(ProbeError) -> Int? {
         guard let v = values[key], v != .none else { return nil }
         guard case .int(let i) = v else {
-            throw .invalidValue(path: path, key: key, reason: "expected an integer, got \(v.pythonRepr)")
+            throw .invalidValue(
+                path: path, key: key, reason: "expected an integer, got \(v.pythonRepr)")
         }
         return i
     }
@@ -117,7 +123,8 @@ struct YAMLMapping {
     func bool(_ key: String) throws(ProbeError) -> Bool? {
         guard let v = values[key], v != .none else { return nil }
         guard case .bool(let b) = v else {
-            throw .invalidValue(path: path, key: key, reason: "expected true or false, got \(v.pythonRepr)")
+            throw .invalidValue(
+                path: path, key: key, reason: "expected true or false, got \(v.pythonRepr)")
         }
         return b
     }
@@ -129,7 +136,8 @@ func checkedEntries(
     _ value: ProbeValue, path: String, key: String, allowed: [String]
 ) throws(ProbeError) -> [String: ProbeValue] {
     guard case .dict(let entries) = value else {
-        throw .invalidValue(path: path, key: key, reason: "expected a mapping, got \(value.pythonRepr)")
+        throw .invalidValue(
+            path: path, key: key, reason: "expected a mapping, got \(value.pythonRepr)")
     }
     var out: [String: ProbeValue] = [:]
     for entry in entries {

@@ -42,7 +42,8 @@ struct JinjaEvaluator {
                         scope[variables[0]] = item
                     } else {
                         guard case .list(let parts) = item, parts.count == variables.count else {
-                            throw .type("cannot unpack \(item.typeName) into \(variables.count) names")
+                            throw .type(
+                                "cannot unpack \(item.typeName) into \(variables.count) names")
                         }
                         for (v, p) in zip(variables, parts) { scope[v] = p }
                     }
@@ -85,11 +86,13 @@ struct JinjaEvaluator {
         case .dict(let pairs):
             var entries: [ProbeValueEntry] = []
             for (k, v) in pairs {
-                entries.append(ProbeValueEntry(key: try evaluate(k).pythonString, value: try evaluate(v)))
+                entries.append(
+                    ProbeValueEntry(key: try evaluate(k).pythonString, value: try evaluate(v)))
             }
             return .dict(entries)
         case .subscriptOf(let base, let index):
-            return try Self.subscriptValue(try evaluate(base), try evaluate(index), expression: base)
+            return try Self.subscriptValue(
+                try evaluate(base), try evaluate(index), expression: base)
         case .slice(let base, let start, let stop, let step):
             let value = try evaluate(base)
             let startValue = try start.map { e throws(JinjaError) in try evaluate(e) }
@@ -114,10 +117,14 @@ struct JinjaEvaluator {
                     }
                     return .list(out)
                 }
-                guard let filterName = values.first else { throw .type("map needs a filter or attribute=") }
+                guard let filterName = values.first else {
+                    throw .type("map needs a filter or attribute=")
+                }
                 var out: [ProbeValue] = []
                 for item in items {
-                    out.append(try JinjaFunctions.applyFilter(filterName.pythonString, item, Array(values.dropFirst())))
+                    out.append(
+                        try JinjaFunctions.applyFilter(
+                            filterName.pythonString, item, Array(values.dropFirst())))
                 }
                 return .list(out)
             }
@@ -175,7 +182,9 @@ struct JinjaEvaluator {
     }
 
     /// Jinja's `a.b` / `a[b]`: dict key, list or string index (negative counts from the end).
-    static func subscriptValue(_ value: ProbeValue, _ index: ProbeValue, expression: JinjaExpression)
+    static func subscriptValue(
+        _ value: ProbeValue, _ index: ProbeValue, expression: JinjaExpression
+    )
         throws(JinjaError) -> ProbeValue
     {
         switch (value, index) {

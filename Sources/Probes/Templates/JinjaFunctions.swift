@@ -92,12 +92,15 @@ enum JinjaFunctions {
         case "string": return .string(value.pythonString)
         case "list": return .list(try sequence(value, "list"))
         case "reverse":
-            if case .string(let s) = value { return .string(String(s.unicodeScalars.reversed().map(Character.init))) }
+            if case .string(let s) = value {
+                return .string(String(s.unicodeScalars.reversed().map(Character.init)))
+            }
             return .list(try sequence(value, "reverse").reversed())
         case "sort":
-            return .list(try sequence(value, "sort").sorted { (a: ProbeValue, b: ProbeValue) -> Bool in
-                (try? lessThan(a, b)) ?? false
-            })
+            return .list(
+                try sequence(value, "sort").sorted { (a: ProbeValue, b: ProbeValue) -> Bool in
+                    (try? lessThan(a, b)) ?? false
+                })
         case "unique":
             var seen: [ProbeValue] = []
             for v in try sequence(value, "unique") where !seen.contains(v) { seen.append(v) }
@@ -129,14 +132,17 @@ enum JinjaFunctions {
         case "wordcount":
             return .int(PythonStrings.splitOnWhitespace(value.pythonString).count)
         case "regex_replace":
-            guard args.count >= 2 else { throw .type("regex_replace needs a pattern and a replacement") }
+            guard args.count >= 2 else {
+                throw .type("regex_replace needs a pattern and a replacement")
+            }
             let pattern = args[0].pythonString
             var replacement = args[1].pythonString
             // Python's \1 back-references become NSRegularExpression's $1.
             replacement = replacement.replacingOccurrences(
                 of: #"\\(\d)"#, with: "\\$$1", options: .regularExpression)
             guard let regex = try? NSRegularExpression(pattern: pattern) else {
-                throw .type("regex_replace: invalid pattern \(ProbeValue.pythonStringRepr(pattern))")
+                throw .type(
+                    "regex_replace: invalid pattern \(ProbeValue.pythonStringRepr(pattern))")
             }
             let text = value.pythonString
             var count = 0
@@ -157,7 +163,8 @@ enum JinjaFunctions {
             }
             return .string(result)
         default:
-            throw .syntax("unknown filter '\(name)' (supported: \(filterNames.joined(separator: ", ")))")
+            throw .syntax(
+                "unknown filter '\(name)' (supported: \(filterNames.joined(separator: ", ")))")
         }
     }
 
@@ -222,15 +229,24 @@ enum JinjaFunctions {
             case "capitalize": return .string(capitalize(s))
             case "title": return .string(title(s))
             case "isdigit":
-                return .bool(!s.isEmpty && s.unicodeScalars.allSatisfy { $0.properties.numericType == .decimal || $0.properties.numericType == .digit })
+                return .bool(
+                    !s.isEmpty
+                        && s.unicodeScalars.allSatisfy {
+                            $0.properties.numericType == .decimal
+                                || $0.properties.numericType == .digit
+                        })
             case "split":
                 var maxSplit = -1
                 if args.count > 1, case .int(let m) = args[1] { maxSplit = m }
                 if let sep = try stringArg(0) {
                     guard !sep.isEmpty else { throw .type("empty separator") }
-                    return .list(PythonStrings.split(s, separator: sep, maxSplit: maxSplit).map { .string($0) })
+                    return .list(
+                        PythonStrings.split(s, separator: sep, maxSplit: maxSplit).map {
+                            .string($0)
+                        })
                 }
-                return .list(PythonStrings.splitOnWhitespace(s, maxSplit: maxSplit).map { .string($0) })
+                return .list(
+                    PythonStrings.splitOnWhitespace(s, maxSplit: maxSplit).map { .string($0) })
             case "replace":
                 guard args.count >= 2 else { throw .type("str.replace needs two arguments") }
                 var count = -1
@@ -240,21 +256,31 @@ enum JinjaFunctions {
                         s, try string(args[0], "str.replace"), try string(args[1], "str.replace"),
                         count: count))
             case "startswith", "endswith":
-                guard let arg = try stringArg(0) else { throw .type("str.\(name) needs an argument") }
+                guard let arg = try stringArg(0) else {
+                    throw .type("str.\(name) needs an argument")
+                }
                 let a = Array(s.unicodeScalars)
                 let b = Array(arg.unicodeScalars)
                 guard b.count <= a.count else { return .bool(false) }
-                return .bool(name == "startswith" ? Array(a.prefix(b.count)) == b : Array(a.suffix(b.count)) == b)
+                return .bool(
+                    name == "startswith"
+                        ? Array(a.prefix(b.count)) == b : Array(a.suffix(b.count)) == b)
             case "join":
                 guard let items = args.first else { throw .type("str.join needs an argument") }
                 var parts: [String] = []
-                for item in try sequence(items, "str.join") { parts.append(try string(item, "str.join")) }
+                for item in try sequence(items, "str.join") {
+                    parts.append(try string(item, "str.join"))
+                }
                 return .string(parts.joined(separator: s))
             case "count":
-                guard let sub = try stringArg(0), !sub.isEmpty else { throw .type("str.count needs a substring") }
+                guard let sub = try stringArg(0), !sub.isEmpty else {
+                    throw .type("str.count needs a substring")
+                }
                 return .int(PythonStrings.split(s, separator: sub).count - 1)
             case "find", "index":
-                guard let sub = try stringArg(0) else { throw .type("str.\(name) needs a substring") }
+                guard let sub = try stringArg(0) else {
+                    throw .type("str.\(name) needs a substring")
+                }
                 let first = PythonStrings.split(s, separator: sub, maxSplit: 1)
                 if first.count == 2 { return .int(first[0].unicodeScalars.count) }
                 if name == "find" { return .int(-1) }
@@ -332,7 +358,9 @@ enum JinjaFunctions {
             switch r {
             case .string(let s):
                 let needle = try string(l, "'in <string>'")
-                found = needle.isEmpty || PythonStrings.split(s, separator: needle, maxSplit: 1).count == 2
+                found =
+                    needle.isEmpty
+                    || PythonStrings.split(s, separator: needle, maxSplit: 1).count == 2
             case .list(let items): found = items.contains { equals($0, l) }
             case .dict: found = r[l.pythonString] != nil
             default: throw .type("argument of type '\(r.typeName)' is not iterable")
@@ -374,7 +402,8 @@ enum JinjaFunctions {
                 let m = a % b
                 return .int(m != 0 && (m < 0) != (b < 0) ? m + b : m)
             case "**":
-                return b >= 0 ? .int(Int(pow(Double(a), Double(b)))) : .double(pow(Double(a), Double(b)))
+                return b >= 0
+                    ? .int(Int(pow(Double(a), Double(b)))) : .double(pow(Double(a), Double(b)))
             default: break
             }
         }

@@ -124,8 +124,9 @@ enum JinjaLexer {
             }
             if c == "_" || c.properties.isAlphabetic {
                 var j = i
-                while j < s.count, s[j] == "_" || s[j].properties.isAlphabetic
-                    || ("0"..."9").contains(s[j])
+                while j < s.count,
+                    s[j] == "_" || s[j].properties.isAlphabetic
+                        || ("0"..."9").contains(s[j])
                 {
                     j += 1
                 }

@@ -33,7 +33,8 @@ indirect enum JinjaNode {
     case text(String)
     case output(JinjaExpression)
     case ifBlock([(JinjaExpression, [JinjaNode])], otherwise: [JinjaNode])
-    case forBlock(variables: [String], iterable: JinjaExpression, body: [JinjaNode],
+    case forBlock(
+        variables: [String], iterable: JinjaExpression, body: [JinjaNode],
         otherwise: [JinjaNode])
     case set(String, JinjaExpression)
 }
@@ -109,7 +110,8 @@ struct JinjaParser {
                             continue
                         }
                         if term == "else" {
-                            let (elseBody, endTerm) = try parseBody(chunks, &index, until: ["endif"])
+                            let (elseBody, endTerm) = try parseBody(
+                                chunks, &index, until: ["endif"])
                             guard endTerm == "endif" else { throw .syntax("missing {% endif %}") }
                             index += 1
                             otherwise = elseBody

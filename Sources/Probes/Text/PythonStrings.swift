@@ -17,8 +17,10 @@ enum PythonStrings {
     }
 
     /// `str.strip(chars)`: removes leading and trailing whitespace, or the given characters.
-    static func strip(_ s: String, _ chars: String? = nil, leading: Bool = true,
-        trailing: Bool = true) -> String {
+    static func strip(
+        _ s: String, _ chars: String? = nil, leading: Bool = true,
+        trailing: Bool = true
+    ) -> String {
         let set = chars.map { Set($0.unicodeScalars) }
         let drop: (Unicode.Scalar) -> Bool = { c in set.map { $0.contains(c) } ?? isSpace(c) }
         var scalars = Array(s.unicodeScalars)[...]
@@ -41,7 +43,9 @@ enum PythonStrings {
                     inWord = false
                     if maxSplit >= 0 && parts.count == maxSplit {
                         while let f = scalars.first, isSpace(f) { scalars.removeFirst() }
-                        if !scalars.isEmpty { parts.append(String(String.UnicodeScalarView(scalars))) }
+                        if !scalars.isEmpty {
+                            parts.append(String(String.UnicodeScalarView(scalars)))
+                        }
                         return parts
                     }
                 }

@@ -25,7 +25,9 @@ struct ProbeCommand: ParsableCommand {
             the file, and the line or key), 64 for invalid flags.
             """)
 
-    @Option(name: .long, help: "Hugging Face model folder (config.json, model.safetensors, tokenizer.json).")
+    @Option(
+        name: .long,
+        help: "Hugging Face model folder (config.json, model.safetensors, tokenizer.json).")
     var model: String
 
     @Option(name: .long, help: "PEFT LoRA adapter folder applied on top of --model.")
@@ -58,7 +60,9 @@ struct ProbeCommand: ParsableCommand {
     }
 
     func selectedTasks(_ list: String) -> [String] {
-        list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
     }
 
     func run() throws {
@@ -73,7 +77,8 @@ struct ProbeCommand: ParsableCommand {
                 modelFolder: URL(fileURLWithPath: model),
                 adapterFolder: adapter.map { URL(fileURLWithPath: $0) })
             let showProgress = !json && isatty(STDERR_FILENO) != 0
-            let result = try ProbeRunner(batchSize: batchSize).run(selected, model: probe) { event in
+            let result = try ProbeRunner(batchSize: batchSize).run(selected, model: probe) {
+                event in
                 guard showProgress else { return }
                 switch event {
                 case .taskStarted(let task, let items):
@@ -109,7 +114,9 @@ struct ProbeCommand: ParsableCommand {
 
     /// The plain-text table: one line per task metric.
     static func table(_ result: ProbeSuiteResult) -> String {
-        var rows: [[String]] = [["task", "metric", "value", "± stderr", "items", "items/s", "tokens/s"]]
+        var rows: [[String]] = [
+            ["task", "metric", "value", "± stderr", "items", "items/s", "tokens/s"]
+        ]
         for task in result.tasks {
             for (i, metric) in task.metrics.enumerated() {
                 rows.append([
@@ -133,12 +140,17 @@ struct ProbeCommand: ParsableCommand {
             var line = cells.joined(separator: "  ")
             while line.last == " " { line.removeLast() }
             out += line + "\n"
-            if r == 0 { out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
+            if r == 0 {
+                out +=
+                    widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+            }
         }
         for task in result.tasks where task.truncatedItemCount > 0 {
-            out += "\(task.task): \(task.truncatedItemCount) of \(task.itemCount) contexts were cut on the left to fit the model's window\n"
+            out +=
+                "\(task.task): \(task.truncatedItemCount) of \(task.itemCount) contexts were cut on the left to fit the model's window\n"
         }
-        out += "suite \(result.suite), content hash \(result.contentHash), \(String(format: "%.1f", result.elapsedSeconds)) s\n"
+        out +=
+            "suite \(result.suite), content hash \(result.contentHash), \(String(format: "%.1f", result.elapsedSeconds)) s\n"
         return out
     }
 
