@@ -99,3 +99,28 @@ import Testing
     static let cpythonSample100: [Int] = [99, 56, 14, 0, 11]
     static let cpythonSample10: [Int] = [1, 0, 4]
 }
+
+@Suite struct PythonJSONTests {
+    @Test func numbersAndKeyOrderFollowPythonJson() {
+        // json.loads('{"b": 1.0, "a": [1, 1e2, -0.5, true, null], "s": "\\u00e9\\ud83d\\ude00\\n"}')
+        let value = PythonJSON.parse(
+            Array(#"{"b": 1.0, "a": [1, 1e2, -0.5, true, null], "s": "\u00e9\ud83d\ude00\n"}"#.utf8)
+        )
+        #expect(
+            value
+                == .dict([
+                    ProbeValueEntry(key: "b", value: .double(1)),
+                    ProbeValueEntry(
+                        key: "a",
+                        value: .list([.int(1), .double(100), .double(-0.5), .bool(true), .none])),
+                    ProbeValueEntry(key: "s", value: .string("é😀\n")),
+                ]))
+        // str(1.0) == "1.0", str(100.0) == "100.0" in Python.
+        #expect(value?["b"]?.pythonString == "1.0")
+        #expect(
+            value.map { $0.pythonRepr }
+                == "{'b': 1.0, 'a': [1, 100.0, -0.5, True, None], 's': 'é😀\\n'}")
+        #expect(PythonJSON.parse(Array("{\"a\": }".utf8)) == nil)
+        #expect(PythonJSON.parse(Array("[1] x".utf8)) == nil)
+    }
+}

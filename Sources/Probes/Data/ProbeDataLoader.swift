@@ -4,7 +4,7 @@ import Foundation
 /// would for local files.
 ///
 /// - JSON Lines: one object per non-blank line; JSON types map to Python's (`true` → `True`,
-///   `1` → `int`, `1.5` → `float`).
+///   `1` → `int`, `1.0` and `1.5` → `float`), key order kept (`PythonJSON`).
 /// - CSV: RFC 4180 (quoted fields may hold commas, quotes `""` and newlines), a header row,
 ///   `\n` or `\r\n` line ends. A column whose every non-empty cell is an integer becomes `int`,
 ///   else one whose cells are all numbers becomes `float`, else `str` (pandas' inference);
@@ -43,7 +43,6 @@ enum ProbeDataLoader {
 
     static func jsonLines(_ data: Data, path: String) throws(ProbeError) -> [ProbeDocument] {
         var rows: [ProbeDocument] = []
-        let decoder = JSONDecoder()
         var line = 0
         var start = data.startIndex
         let newline = UInt8(ascii: "\n")
@@ -53,10 +52,7 @@ enum ProbeDataLoader {
             let slice = data[start..<end]
             start = end < data.endIndex ? data.index(after: end) : end
             if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            let value: ProbeValue
-            do {
-                value = try decoder.decode(ProbeValue.self, from: Data(slice))
-            } catch {
+            guard let value = PythonJSON.parse(slice) else {
                 throw .malformedRow(path: path, line: line, reason: "not valid JSON")
             }
             guard case .dict(let entries) = value else {
