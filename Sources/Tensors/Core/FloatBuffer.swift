@@ -38,7 +38,9 @@ public final class FloatBuffer: @unchecked Sendable {
     /// Allocates a copy of a tensor's elements.
     public convenience init(_ tensor: Tensor) {
         self.init(count: tensor.count)
-        tensor.scalars.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress!, count: count) }
+        tensor.scalars.withUnsafeBufferPointer {
+            pointer.update(from: $0.baseAddress!, count: count)
+        }
     }
 
     /// Elements actually allocated (a size class at or above `count`).

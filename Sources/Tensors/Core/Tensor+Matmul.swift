@@ -12,13 +12,15 @@ extension Tensor {
     public static func matmul(
         _ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false
     ) -> Tensor {
-        precondition(a.rank == 2 && b.rank == 2,
+        precondition(
+            a.rank == 2 && b.rank == 2,
             "Tensor.matmul: needs 2-D operands, got \(a.shape) and \(b.shape)")
         let m = transposeA ? a.shape[1] : a.shape[0]
         let k = transposeA ? a.shape[0] : a.shape[1]
         let kb = transposeB ? b.shape[1] : b.shape[0]
         let n = transposeB ? b.shape[0] : b.shape[1]
-        precondition(k == kb,
+        precondition(
+            k == kb,
             "Tensor.matmul: inner extents differ: \(a.shape)\(transposeA ? "ᵀ" : "") · "
                 + "\(b.shape)\(transposeB ? "ᵀ" : "")")
         var result = Tensor(shape: [m, n])
@@ -46,14 +48,17 @@ extension Tensor {
     public static func batchedMatmul(
         _ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false
     ) -> Tensor {
-        precondition(a.rank == 3 && b.rank == 3 && a.shape[0] == b.shape[0],
-            "Tensor.batchedMatmul: needs 3-D operands with equal batch, got \(a.shape) and \(b.shape)")
+        precondition(
+            a.rank == 3 && b.rank == 3 && a.shape[0] == b.shape[0],
+            "Tensor.batchedMatmul: needs 3-D operands with equal batch, got \(a.shape) and \(b.shape)"
+        )
         let batch = a.shape[0]
         let m = transposeA ? a.shape[2] : a.shape[1]
         let k = transposeA ? a.shape[1] : a.shape[2]
         let kb = transposeB ? b.shape[2] : b.shape[1]
         let n = transposeB ? b.shape[1] : b.shape[2]
-        precondition(k == kb,
+        precondition(
+            k == kb,
             "Tensor.batchedMatmul: inner extents differ: \(a.shape) · \(b.shape)")
         var result = Tensor(shape: [batch, m, n])
         let strideA = a.shape[1] * a.shape[2]

@@ -58,7 +58,8 @@ public enum Matmul {
         beta: Float = 0,
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        precondition(m >= 0 && n >= 0 && k >= 0, "Matmul.gemm: negative extent m \(m) n \(n) k \(k)")
+        precondition(
+            m >= 0 && n >= 0 && k >= 0, "Matmul.gemm: negative extent m \(m) n \(n) k \(k)")
         precondition(
             lda >= max(1, transposeA ? m : k) && ldb >= max(1, transposeB ? k : n)
                 && ldc >= max(1, n),
@@ -93,12 +94,14 @@ public enum Matmul {
             if splitRows {
                 // Rows start..<start+count of op(A) and of C.
                 let aBlock = transposeA ? a + start : a + start * lda
-                sgemm(transposeA, transposeB, count, n, k, alpha, aBlock, lda, b, ldb, beta,
+                sgemm(
+                    transposeA, transposeB, count, n, k, alpha, aBlock, lda, b, ldb, beta,
                     c + start * ldc, ldc)
             } else {
                 // Columns start..<start+count of op(B) and of C.
                 let bBlock = transposeB ? b + start * ldb : b + start
-                sgemm(transposeA, transposeB, m, count, k, alpha, a, lda, bBlock, ldb, beta,
+                sgemm(
+                    transposeA, transposeB, m, count, k, alpha, a, lda, bBlock, ldb, beta,
                     c + start, ldc)
             }
         }
@@ -128,7 +131,8 @@ public enum Matmul {
         a: UnsafePointer<Float>, lda: Int,
         x: UnsafePointer<Float>, beta: Float = 0, y: UnsafeMutablePointer<Float>
     ) {
-        precondition(rows >= 0 && columns >= 0 && lda >= max(1, columns),
+        precondition(
+            rows >= 0 && columns >= 0 && lda >= max(1, columns),
             "Matmul.gemv: bad extents rows \(rows) columns \(columns) lda \(lda)")
         if rows == 0 || columns == 0 {
             let count = transpose ? columns : rows

@@ -7,7 +7,9 @@
 public enum VectorKernels {
     /// `y += x`, elementwise over `count` elements.
     @inlinable
-    public static func add(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+    public static func add(
+        _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int
+    ) {
         for i in 0..<count { y[i] += x[i] }
     }
 
@@ -27,7 +29,9 @@ public enum VectorKernels {
 
     /// `Σ x[i] · y[i]` over `count` elements, accumulated in eight float32 lanes.
     @inlinable
-    public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Float {
+    public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int)
+        -> Float
+    {
         var lanes = SIMD8<Float>(repeating: 0)
         var i = 0
         while i + 8 <= count {
@@ -153,7 +157,9 @@ extension Tensor {
 
     /// Whether every element is finite (no NaN, no ±Inf).
     public var isFinite: Bool {
-        scalars.withUnsafeBufferPointer { VectorKernels.allFinite($0.baseAddress!, count: $0.count) }
+        scalars.withUnsafeBufferPointer {
+            VectorKernels.allFinite($0.baseAddress!, count: $0.count)
+        }
     }
 }
 

@@ -40,7 +40,8 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable {
     /// Restores a saved state (as read from `stateWords`).
     /// - Precondition: four words, not all zero.
     public init(stateWords: [UInt64]) {
-        precondition(stateWords.count == 4 && stateWords.contains { $0 != 0 },
+        precondition(
+            stateWords.count == 4 && stateWords.contains { $0 != 0 },
             "SeededGenerator: needs four state words, not all zero; got \(stateWords)")
         state = (stateWords[0], stateWords[1], stateWords[2], stateWords[3])
     }

@@ -143,10 +143,12 @@ public struct TransformerConfiguration: Codable, Sendable, Equatable {
         layerCount = try c.decode(Int.self, forKey: .layerCount)
         headCount = try c.decode(Int.self, forKey: .headCount)
         kvHeads = try c.decodeIfPresent(Int.self, forKey: .kvHeads) ?? headCount
-        headDim = try c.decodeIfPresent(Int.self, forKey: .headDim) ?? hiddenSize / max(1, headCount)
+        headDim =
+            try c.decodeIfPresent(Int.self, forKey: .headDim) ?? hiddenSize / max(1, headCount)
         let eps = try c.decodeIfPresent(Double.self, forKey: .rmsNormEps)
         rmsNormEps = Float(eps ?? (architecture == .llama ? 1e-6 : 1e-6))
-        maxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings) ?? 2048
+        maxPositionEmbeddings =
+            try c.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings) ?? 2048
         tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? false
         let attentionBias = try c.decodeIfPresent(Bool.self, forKey: .attentionBias) ?? false
         switch architecture {
@@ -242,7 +244,8 @@ public struct TransformerConfiguration: Codable, Sendable, Equatable {
         try require(
             headDim > 0 && headDim % 2 == 0, "head_dim", headDim,
             "must be positive and even (RoPE rotates pairs)")
-        try require(maxPositionEmbeddings > 0, "max_position_embeddings", maxPositionEmbeddings,
+        try require(
+            maxPositionEmbeddings > 0, "max_position_embeddings", maxPositionEmbeddings,
             "must be positive")
     }
 

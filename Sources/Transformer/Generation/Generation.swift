@@ -55,7 +55,9 @@ extension DecoderModel {
                 length: prompt.count, maximum: configuration.maxPositionEmbeddings)
         }
         var tokens: [Int] = []
-        if options.maxNewTokens == 0 { return GenerationResult(tokens: [], finishReason: .maxNewTokens) }
+        if options.maxNewTokens == 0 {
+            return GenerationResult(tokens: [], finishReason: .maxNewTokens)
+        }
         let cache = makeCache(capacity: prompt.count + options.maxNewTokens)
         var sampler = Sampler(options.sampling)
         var logits = try forward(appending: prompt, to: cache)
@@ -83,7 +85,8 @@ extension DecoderModel {
 public enum StopSequences {
     /// The text up to (not including) the earliest occurrence of any stop sequence.
     /// - Returns: the truncated text and whether a stop sequence was found.
-    public static func truncate(_ text: String, at stops: [String]) -> (text: String, stopped: Bool) {
+    public static func truncate(_ text: String, at stops: [String]) -> (text: String, stopped: Bool)
+    {
         var cut: String.Index?
         for stop in stops where !stop.isEmpty {
             if let range = text.range(of: stop), cut == nil || range.lowerBound < cut! {

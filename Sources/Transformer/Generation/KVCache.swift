@@ -97,7 +97,8 @@ extension DecoderModel {
             } else {
                 for i in 0..<heads { body(i) }
             }
-            _ = attention.output.forward(context.pointer, rows: n, into: out.pointer, generator: &none)
+            _ = attention.output.forward(
+                context.pointer, rows: n, into: out.pointer, generator: &none)
             VectorKernels.add(out.pointer, into: x.pointer, count: n * c)
             _ = layer.postAttentionNorm.forward(x.pointer, rows: n, into: h.pointer)
             _ = layer.mlp.forward(h.pointer, rows: n, into: out.pointer, generator: &none)

@@ -39,7 +39,8 @@ public struct Attention: Sendable {
         public var keys: FloatBuffer
         /// Values, `[N, KV·D]`.
         public var values: FloatBuffer
-        /// Softmax weights `[B, H, T, T]` (zero above the diagonal).
+        /// Softmax weights `[B, H, T, T]` (zero above the diagonal); empty when the forward
+        /// pass did not keep them.
         public var probabilities: FloatBuffer
         /// Heads concatenated, the input of o_proj, `[N, H·D]`.
         public var context: FloatBuffer
@@ -61,9 +62,10 @@ public struct Attention: Sendable {
         query: LoRALinear, key: LoRALinear, value: LoRALinear, output: LoRALinear,
         headCount: Int, kvHeads: Int, headDim: Int
     ) {
-        precondition(query.outFeatures == headCount * headDim
-            && key.outFeatures == kvHeads * headDim && value.outFeatures == kvHeads * headDim
-            && output.inFeatures == headCount * headDim && headCount % kvHeads == 0,
+        precondition(
+            query.outFeatures == headCount * headDim
+                && key.outFeatures == kvHeads * headDim && value.outFeatures == kvHeads * headDim
+                && output.inFeatures == headCount * headDim && headCount % kvHeads == 0,
             "Attention: projections q \(query.weight.shape) k \(key.weight.shape) "
                 + "v \(value.weight.shape) o \(output.weight.shape) do not fit H \(headCount) "
                 + "KV \(kvHeads) D \(headDim)")
@@ -87,10 +89,13 @@ public struct Attention: Sendable {
     ///   - h: the normalised input `[B·T, C]`.
     ///   - out: receives the o_proj output `[B·T, C]` (overwritten).
     ///   - rope: the rotation table (must cover `length` positions).
+    ///   - keepProbabilities: keep the `[B, H, T, T]` softmax weights for `backward`; when false
+    ///     (inference) each head uses a `[T, T]` scratch instead and the cache holds none, so
+    ///     long sequences do not need `B·H·T²` floats.
     /// - Returns: the cache for `backward`.
     public func forward(
         _ h: UnsafePointer<Float>, batch: Int, length: Int, into out: UnsafeMutablePointer<Float>,
-        rope: RoPE, generator: inout SeededGenerator?
+        rope: RoPE, generator: inout SeededGenerator?, keepProbabilities: Bool = true
     ) -> Cache {
         let n = batch * length
         let qWidth = headCount * headDim
@@ -103,7 +108,8 @@ public struct Attention: Sendable {
         let vc = value.forward(h, rows: n, into: values.pointer, generator: &generator)
         rope.apply(queries.pointer, rows: n, heads: headCount) { $0 % length }
         rope.apply(keys.pointer, rows: n, heads: kvHeads) { $0 % length }
-        let probabilities = FloatBuffer(count: batch * headCount * length * length)
+        let probabilities = FloatBuffer(
+            count: keepProbabilities ? batch * headCount * length * length : 0)
         let context = FloatBuffer(count: n * qWidth)
         let heads = headCount
         let group = headCount / kvHeads
@@ -112,12 +118,14 @@ public struct Attention: Sendable {
             let b = unit / heads
             let i = unit % heads
             let g = i / group
+            let scratch = keepProbabilities ? nil : FloatBuffer(count: length * length)
+            defer { withExtendedLifetime(scratch) {} }
             Attention.attendHead(
                 queries: queries.pointer + b * length * qWidth + i * d, queryStride: qWidth,
                 keys: keys.pointer + b * length * kvWidth + g * d,
                 values: values.pointer + b * length * kvWidth + g * d, keyStride: kvWidth,
                 queryCount: length, past: 0, headDim: d,
-                probabilities: probabilities.pointer + unit * length * length,
+                probabilities: scratch?.pointer ?? probabilities.pointer + unit * length * length,
                 context: context.pointer + b * length * qWidth + i * d, contextStride: qWidth)
         }
         let oc = output.forward(context.pointer, rows: n, into: out, generator: &generator)

@@ -35,7 +35,8 @@ public enum CrossEntropy {
             for r in range {
                 let row = logits + r * v
                 let target = targets[r]
-                precondition(target >= 0 && target < v,
+                precondition(
+                    target >= 0 && target < v,
                     "CrossEntropy: target \(target) outside 0..<\(v)")
                 let top = VectorKernels.max(row, count: v)
                 let targetLogit = row[target]

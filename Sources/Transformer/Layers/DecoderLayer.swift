@@ -47,7 +47,8 @@ public struct DecoderLayer: Sendable {
     public func zeroGradients(_ trainable: TrainableParameters) -> Gradients {
         let norms = trainable == .baseWeights
         return Gradients(
-            inputNorm: norms ? RMSNorm.Gradients(weight: Tensor(shape: inputNorm.weight.shape)) : nil,
+            inputNorm: norms
+                ? RMSNorm.Gradients(weight: Tensor(shape: inputNorm.weight.shape)) : nil,
             attention: attention.zeroGradients(trainable),
             postAttentionNorm: norms
                 ? RMSNorm.Gradients(weight: Tensor(shape: postAttentionNorm.weight.shape)) : nil,
@@ -55,10 +56,12 @@ public struct DecoderLayer: Sendable {
     }
 
     /// Runs the block on `x` `[B·T, C]` in place.
+    /// - Parameter forBackward: keep everything `backward` needs (false for inference: the
+    ///   attention weights are then not kept).
     /// - Returns: the cache for `backward`.
     public func forward(
         _ x: UnsafeMutablePointer<Float>, batch: Int, length: Int, rope: RoPE,
-        generator: inout SeededGenerator?
+        generator: inout SeededGenerator?, forBackward: Bool = true
     ) -> Cache {
         let n = batch * length
         let c = inputNorm.width
@@ -69,7 +72,7 @@ public struct DecoderLayer: Sendable {
         defer { withExtendedLifetime(attended) {} }
         let ac = attention.forward(
             h1.pointer, batch: batch, length: length, into: attended.pointer, rope: rope,
-            generator: &generator)
+            generator: &generator, keepProbabilities: forBackward)
         VectorKernels.add(attended.pointer, into: x, count: n * c)
         let middle = FloatBuffer(copying: x, count: n * c)
         let h2 = FloatBuffer(count: n * c)

@@ -36,7 +36,8 @@ public struct LoRALinear: Sendable {
         public var dropout: Float
 
         public init(a: Tensor, b: Tensor, scaling: Float, dropout: Float = 0) {
-            precondition(a.rank == 2 && b.rank == 2 && b.shape[1] == a.shape[0],
+            precondition(
+                a.rank == 2 && b.rank == 2 && b.shape[1] == a.shape[0],
                 "LoRALinear.Adapter: A \(a.shape) and B \(b.shape) do not share a rank")
             precondition(dropout >= 0 && dropout < 1, "LoRALinear.Adapter: dropout \(dropout)")
             self.a = a
@@ -91,12 +92,14 @@ public struct LoRALinear: Sendable {
     public init(weight: Tensor, bias: Tensor? = nil, adapter: Adapter? = nil) {
         precondition(weight.rank == 2, "LoRALinear: weight must be 2-D, got \(weight.shape)")
         if let bias {
-            precondition(bias.shape == [weight.shape[0]],
+            precondition(
+                bias.shape == [weight.shape[0]],
                 "LoRALinear: bias \(bias.shape) does not match weight \(weight.shape)")
         }
         if let adapter {
-            precondition(adapter.a.shape[1] == weight.shape[1]
-                && adapter.b.shape[0] == weight.shape[0],
+            precondition(
+                adapter.a.shape[1] == weight.shape[1]
+                    && adapter.b.shape[0] == weight.shape[0],
                 "LoRALinear: adapter A \(adapter.a.shape) B \(adapter.b.shape) does not fit "
                     + "weight \(weight.shape)")
         }
@@ -144,7 +147,9 @@ public struct LoRALinear: Sendable {
         }
         if let bias {
             bias.scalars.withUnsafeBufferPointer { b in
-                for r in 0..<n { VectorKernels.add(b.baseAddress!, into: y + r * outF, count: outF) }
+                for r in 0..<n {
+                    VectorKernels.add(b.baseAddress!, into: y + r * outF, count: outF)
+                }
             }
         }
         var cache = Cache()
@@ -210,7 +215,9 @@ public struct LoRALinear: Sendable {
         }
         if gradients.bias != nil {
             gradients.bias!.scalars.withUnsafeMutableBufferPointer { db in
-                for r in 0..<n { VectorKernels.add(dy + r * outF, into: db.baseAddress!, count: outF) }
+                for r in 0..<n {
+                    VectorKernels.add(dy + r * outF, into: db.baseAddress!, count: outF)
+                }
             }
         }
         guard let adapter, let hidden = cache.adapterHidden else { return }

@@ -31,8 +31,9 @@ public struct MLP: Sendable {
     }
 
     public init(gate: LoRALinear, up: LoRALinear, down: LoRALinear) {
-        precondition(gate.weight.shape == up.weight.shape
-            && down.inFeatures == gate.outFeatures && down.outFeatures == gate.inFeatures,
+        precondition(
+            gate.weight.shape == up.weight.shape
+                && down.inFeatures == gate.outFeatures && down.outFeatures == gate.inFeatures,
             "MLP: gate \(gate.weight.shape) up \(up.weight.shape) down \(down.weight.shape) "
                 + "do not fit together")
         self.gate = gate

@@ -67,7 +67,8 @@ public struct RoPE: Sendable {
             sinTable.withUnsafeBufferPointer { sinBuffer in
                 for n in 0..<rows {
                     let p = position(n)
-                    precondition(p >= 0 && p < maxPositions,
+                    precondition(
+                        p >= 0 && p < maxPositions,
                         "RoPE: position \(p) outside the table of \(maxPositions)")
                     let cosRow = cosBuffer.baseAddress! + p * half
                     let sinRow = sinBuffer.baseAddress! + p * half

@@ -20,9 +20,11 @@ extension DecoderModel {
         let full = trainable == .baseWeights
         return Gradients(
             trainable: trainable,
-            embedding: full ? Embedding.Gradients(table: Tensor(shape: embedding.table.shape)) : nil,
+            embedding: full
+                ? Embedding.Gradients(table: Tensor(shape: embedding.table.shape)) : nil,
             layers: layers.map { $0.zeroGradients(trainable) },
-            finalNorm: full ? RMSNorm.Gradients(weight: Tensor(shape: finalNorm.weight.shape)) : nil,
+            finalNorm: full
+                ? RMSNorm.Gradients(weight: Tensor(shape: finalNorm.weight.shape)) : nil,
             lmHead: full && lmHead != nil ? Tensor(shape: lmHead!.shape) : nil)
     }
 
@@ -137,7 +139,8 @@ extension DecoderModel.Gradients {
     /// Adds another set of gradients of the same kind (gradient accumulation).
     /// - Precondition: same trainable set and shapes.
     public mutating func add(_ other: DecoderModel.Gradients) {
-        precondition(trainable == other.trainable,
+        precondition(
+            trainable == other.trainable,
             "Gradients.add: \(trainable) and \(other.trainable) differ")
         var others = other.named.map(\.value).makeIterator()
         apply { $0.add(others.next()!) }

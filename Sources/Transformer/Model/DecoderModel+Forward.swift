@@ -23,9 +23,12 @@ extension DecoderModel {
     /// Right-pads sequences of different lengths to the longest: token 0 and label -100, which
     /// changes no scored position's loss (the causal mask hides later positions).
     /// - Precondition: `labels[i].count == tokens[i].count` for every row.
-    public static func padded(_ tokens: [[Int]], labels: [[Int]]) -> (tokens: [[Int]], labels: [[Int]]) {
-        precondition(tokens.count == labels.count
-            && zip(tokens, labels).allSatisfy { $0.count == $1.count },
+    public static func padded(_ tokens: [[Int]], labels: [[Int]]) -> (
+        tokens: [[Int]], labels: [[Int]]
+    ) {
+        precondition(
+            tokens.count == labels.count
+                && zip(tokens, labels).allSatisfy { $0.count == $1.count },
             "DecoderModel: labels \(labels.map(\.count)) must match tokens \(tokens.map(\.count))")
         let t = tokens.map(\.count).max() ?? 0
         if tokens.allSatisfy({ $0.count == t }) { return (tokens, labels) }
@@ -41,7 +44,8 @@ extension DecoderModel {
     func validate(_ tokens: [[Int]]) throws -> (Int, Int) {
         let b = tokens.count
         let t = tokens.first?.count ?? 0
-        precondition(b > 0 && t > 0 && tokens.allSatisfy { $0.count == t },
+        precondition(
+            b > 0 && t > 0 && tokens.allSatisfy { $0.count == t },
             "DecoderModel: a batch needs B > 0 sequences of one length T > 0, got lengths "
                 + "\(tokens.map(\.count))")
         if t > configuration.maxPositionEmbeddings {
@@ -81,7 +85,8 @@ extension DecoderModel {
         var caches: [DecoderLayer.Cache] = []
         for layer in layers {
             let cache = layer.forward(
-                x.pointer, batch: b, length: t, rope: rope, generator: &generator)
+                x.pointer, batch: b, length: t, rope: rope, generator: &generator,
+                forBackward: keep)
             if keep { caches.append(cache) }
         }
         let hidden = FloatBuffer(count: n * c)
@@ -115,7 +120,8 @@ extension DecoderModel {
     /// The scored positions of a batch: row index into `[B·T]` and the target id, for every
     /// `t < T-1` whose `labels[b][t+1]` is not -100 (Hugging Face's shift).
     func scoredRows(labels: [[Int]], batch b: Int, length t: Int) -> (rows: [Int], targets: [Int]) {
-        precondition(labels.count == b && labels.allSatisfy { $0.count == t },
+        precondition(
+            labels.count == b && labels.allSatisfy { $0.count == t },
             "DecoderModel: labels must be [B][T] like the tokens, got \(labels.count) rows of "
                 + "lengths \(labels.map(\.count)) for B \(b) T \(t)")
         var rows: [Int] = []

@@ -26,7 +26,8 @@ extension DecoderModel {
     @discardableResult
     public mutating func loadAdapter(folder url: URL) throws -> LoRAAdapterConfiguration {
         let folder = try AdapterFolder(url: url)
-        let shapes = Dictionary(uniqueKeysWithValues: namedWeights().map { ($0.name, $0.value.shape) })
+        let shapes = Dictionary(
+            uniqueKeysWithValues: namedWeights().map { ($0.name, $0.value.shape) })
         let weights = try folder.loadWeights(baseShapes: shapes)
         try attachAdapters(
             weights, scaling: Float(folder.configuration.scale),

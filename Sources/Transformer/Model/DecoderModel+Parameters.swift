@@ -38,8 +38,10 @@ extension DecoderModel {
                 }
             }
             out.append(
-                (CheckpointNaming.postAttentionLayerNorm(layer: l),
-                 layers[l].postAttentionNorm.weight))
+                (
+                    CheckpointNaming.postAttentionLayerNorm(layer: l),
+                    layers[l].postAttentionNorm.weight
+                ))
         }
         out.append((CheckpointNaming.finalNorm, finalNorm.weight))
         if let lmHead { out.append((CheckpointNaming.lmHead, lmHead)) }
@@ -61,8 +63,9 @@ extension DecoderModel {
     }
 
     /// The trainable tensors by name, in the same order as `Gradients.named`.
-    public func trainableTensors(_ trainable: TrainableParameters) -> [(name: String, value: Tensor)]
-    {
+    public func trainableTensors(_ trainable: TrainableParameters) -> [(
+        name: String, value: Tensor
+    )] {
         switch trainable {
         case .baseWeights:
             // Same order as Gradients.named: embedding, per layer (input norm, projections with
@@ -82,7 +85,8 @@ extension DecoderModel {
         func visit(_ name: String, _ tensor: inout Tensor) {
             let shape = tensor.shape
             body(name, &tensor)
-            precondition(tensor.shape == shape,
+            precondition(
+                tensor.shape == shape,
                 "DecoderModel.updateTrainable: \(name) changed shape \(shape) → \(tensor.shape)")
         }
         switch trainable {
@@ -125,7 +129,8 @@ extension DecoderModel {
     public mutating func attachNewAdapters(
         _ lora: LoRAAdapterConfiguration, using generator: inout SeededGenerator
     ) {
-        precondition(lora.initialization == .kaimingUniform,
+        precondition(
+            lora.initialization == .kaimingUniform,
             "DecoderModel.attachNewAdapters: only init_lora_weights = true is implemented")
         for l in layers.indices {
             withProjections(layer: l) { p, projection in

@@ -125,7 +125,8 @@ public struct DecoderModel: Sendable {
                 weights[CheckpointNaming.projectionWeight(layer: l, p)] = normal(shape)
                 let biased = [.q, .k, .v].contains(p) ? cfg.qkvBias : (p == .o && cfg.outputBias)
                 if biased {
-                    weights[CheckpointNaming.projectionBias(layer: l, p)] = Tensor(shape: [shape[0]])
+                    weights[CheckpointNaming.projectionBias(layer: l, p)] = Tensor(shape: [shape[0]]
+                    )
                 }
             }
             weights[CheckpointNaming.inputLayerNorm(layer: l)] = Tensor(shape: [c], repeating: 1)

@@ -9,7 +9,8 @@ import Transformer
 struct BenchForwardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forward",
-        abstract: "Measure forward throughput: scoring, and decoding with and without the KV cache.",
+        abstract:
+            "Measure forward throughput: scoring, and decoding with and without the KV cache.",
         discussion: """
             Three workloads, each timed --repeat times after one warm-up (the median is shown):
               score     log-likelihood of a [batch, seq] block of random tokens (one forward \
@@ -62,13 +63,16 @@ struct BenchForwardCommand: ParsableCommand {
     @Option(name: .long, help: "Scoring batch size (default: the preset's, or 1).")
     var batch: Int?
 
-    @Option(name: .long, help: "Scoring sequence length (default: the preset's, or min(256, max positions)).")
+    @Option(
+        name: .long,
+        help: "Scoring sequence length (default: the preset's, or min(256, max positions)).")
     var seq: Int?
 
     @Option(name: .long, help: "Tokens generated with the KV cache.")
     var newTokens = 255
 
-    @Option(name: .long, help: "Tokens generated without the KV cache (each recomputes the prefix).")
+    @Option(
+        name: .long, help: "Tokens generated without the KV cache (each recomputes the prefix).")
     var noCacheTokens = 32
 
     @Option(name: .customLong("repeat"), help: "Timed runs per workload (the median is reported).")
@@ -135,11 +139,13 @@ struct BenchForwardCommand: ParsableCommand {
         let noCacheRate = Double(uncached) / noCache
         if json {
             let object: [String: Any] = [
-                "model": name, "threads": BLASRuntime.threadCount, "blas_core": BLASRuntime.coreName,
+                "model": name, "threads": BLASRuntime.threadCount,
+                "blas_core": BLASRuntime.coreName,
                 "parameters": decoder.parameterCount,
                 "score": ["batch": b, "seq": t, "median_s": score, "tokens_per_s": scoreRate],
                 "decode_kv_cache": [
-                    "batch": 1, "new_tokens": cached, "median_s": decode, "tokens_per_s": decodeRate,
+                    "batch": 1, "new_tokens": cached, "median_s": decode,
+                    "tokens_per_s": decodeRate,
                     "ms_per_step": 1000 * decode / Double(cached),
                 ],
                 "decode_no_cache": [
@@ -155,13 +161,16 @@ struct BenchForwardCommand: ParsableCommand {
                 "model \(name): \(decoder.parameterCount) parameters, OpenBLAS \(BLASRuntime.coreName), "
                     + "\(BLASRuntime.threadCount) threads")
             print(
-                String(format: "score     [%d, %d]: %10.0f tok/s (%.1f ms median of %d)",
+                String(
+                    format: "score     [%d, %d]: %10.0f tok/s (%.1f ms median of %d)",
                     b, t, scoreRate, score * 1000, repetitions))
             print(
-                String(format: "decode    KV cache, %d new: %8.0f tok/s (%.2f ms/step)",
+                String(
+                    format: "decode    KV cache, %d new: %8.0f tok/s (%.2f ms/step)",
                     cached, decodeRate, 1000 * decode / Double(cached)))
             print(
-                String(format: "decode    no cache, %d new: %8.0f tok/s (%.2f ms/step)",
+                String(
+                    format: "decode    no cache, %d new: %8.0f tok/s (%.2f ms/step)",
                     uncached, noCacheRate, 1000 * noCache / Double(uncached)))
         }
     }

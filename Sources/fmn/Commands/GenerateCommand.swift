@@ -27,7 +27,9 @@ struct GenerateCommand: ParsableCommand {
                 --temperature 0.8 --top-p 0.9 --seed 7 --stop "\\n"
             """)
 
-    @Option(name: .long, help: "Hugging Face model folder (config.json, model.safetensors, tokenizer.json).")
+    @Option(
+        name: .long,
+        help: "Hugging Face model folder (config.json, model.safetensors, tokenizer.json).")
     var model: String
 
     @Option(name: .long, help: "PEFT LoRA adapter folder to apply (unmerged).")
@@ -103,7 +105,8 @@ struct GenerateCommand: ParsableCommand {
         let text = StopSequences.truncate(continuation(result.tokens), at: stops).text
         if json {
             let object: [String: Any] = [
-                "text": text, "tokens": result.tokens, "finish_reason": result.finishReason.rawValue,
+                "text": text, "tokens": result.tokens,
+                "finish_reason": result.finishReason.rawValue,
                 "prompt_tokens": promptIds.count,
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])

@@ -35,7 +35,8 @@ struct LossCommand: ParsableCommand {
     @Option(name: .long, help: "Sequences per forward pass.")
     var batchSize = 8
 
-    @Option(name: .long, help: "Longest sequence kept (default: the model's max_position_embeddings).")
+    @Option(
+        name: .long, help: "Longest sequence kept (default: the model's max_position_embeddings).")
     var maxSeqLen: Int?
 
     @Flag(name: .long, help: "Print {\"loss\", \"tokens\", \"perplexity\"} as JSON.")
@@ -64,13 +65,15 @@ struct LossCommand: ParsableCommand {
             let examples = try TrainingDataFile.read(url).map {
                 try encoding.encode($0, path: url.path)
             }
-            summary = try Self.loss(of: examples, model: loaded, batchSize: batchSize, path: url.path)
+            summary = try Self.loss(
+                of: examples, model: loaded, batchSize: batchSize, path: url.path)
         } catch {
             CommandLineOutput.fail("\(error)")
         }
         if json {
             let object: [String: Any] = [
-                "loss": summary.mean, "tokens": summary.tokenCount, "perplexity": summary.perplexity,
+                "loss": summary.mean, "tokens": summary.tokenCount,
+                "perplexity": summary.perplexity,
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
