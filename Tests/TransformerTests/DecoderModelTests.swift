@@ -115,6 +115,9 @@ import Transformer
         expectClose(
             try model.logits(ids).scalars, try expected.tensor(named: "logits").scalars,
             rtol: 0, atol: 1e-4)
+        expectClose(
+            try model.tokenLogProbabilities(ids).flatMap { $0 },
+            try expected.tensor(named: "token_logprobs").scalars, rtol: 0, atol: 1e-4)
         var none: SeededGenerator?
         let (loss, gradients) = try model.lossAndGradients(
             ids, labels: labels, trainable: .adapters, generator: &none)
