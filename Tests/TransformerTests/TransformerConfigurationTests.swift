@@ -93,3 +93,25 @@ import Transformer
         }
     }
 }
+
+@Suite struct ModelFolderLoadingTests {
+    @Test func unknownArchitectureInAModelFolderNamesTheFile() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        let source = Fixtures.shared("reference/parity/base")
+        try FileManager.default.copyItem(
+            at: source.appendingPathComponent("model.safetensors"),
+            to: folder.appendingPathComponent("model.safetensors"))
+        let config = try String(
+            contentsOf: source.appendingPathComponent("config.json"), encoding: .utf8)
+        try config.replacingOccurrences(of: "LlamaForCausalLM", with: "GPTNeoXForCausalLM")
+            .write(
+                to: folder.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
+        do {
+            _ = try DecoderModel.load(modelFolder: folder)
+            Issue.record("expected an error")
+        } catch let error as TransformerError {
+            #expect(error.description.contains(folder.appendingPathComponent("config.json").path))
+            #expect(error.description.contains("GPTNeoXForCausalLM"))
+        }
+    }
+}
