@@ -156,4 +156,42 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("t: 1 of 2 contexts were cut on the left"), "\(run.stdout)")
     }
+
+    @Test func adapterChangesTheScores() throws {
+        // A LoRA adapter trained for a few steps by `fmn train` moves every log-likelihood;
+        // a missing adapter folder is an error naming it.
+        let folder = try Fixtures.temporaryDirectory()
+        let data = folder.appendingPathComponent("d.jsonl")
+        try String(
+            repeating: "{\"text\": \"Once upon a time there was a happy dog named Max.\"}\n",
+            count: 8
+        )
+        .write(to: data, atomically: true, encoding: .utf8)
+        let adapter = folder.appendingPathComponent("adapter")
+        let train = try runFMN([
+            "train", "--model", Self.model, "--data", data.path, "--method", "lora", "--out",
+            adapter.path, "--max-steps", "3", "--learning-rate", "0.05", "--batch-size", "4",
+        ])
+        #expect(train.status == 0, "\(train.stderr)")
+        let copa = Self.tasks.appendingPathComponent("copa.yaml").path
+        let base = try runFMN([
+            "probe", "--model", Self.model, "--suite", copa, "--limit", "5", "--json",
+        ])
+        let tuned = try runFMN([
+            "probe", "--model", Self.model, "--adapter", adapter.path, "--suite", copa, "--limit",
+            "5",
+            "--json",
+        ])
+        #expect(base.status == 0 && tuned.status == 0, "\(tuned.stderr)")
+        let a = try JSONDecoder().decode(Result.self, from: Data(base.stdout.utf8)).tasks[0].items
+        let b = try JSONDecoder().decode(Result.self, from: Data(tuned.stdout.utf8)).tasks[0].items
+        for (x, y) in zip(a, b) {
+            #expect(x.choiceLogLikelihoods != y.choiceLogLikelihoods, "item \(x.itemId)")
+        }
+        let missing = try runFMN([
+            "probe", "--model", Self.model, "--adapter", folder.appendingPathComponent("nope").path,
+            "--suite", copa,
+        ])
+        #expect(missing.status == 1 && missing.stderr.contains("nope"), "\(missing.stderr)")
+    }
 }
