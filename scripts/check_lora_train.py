@@ -8,7 +8,8 @@
 3. the adapter loads in peft (`PeftModel.from_pretrained`), and peft's loss on the same held-out
    examples, tokenized by the shared rule (TRL prompt-completion: prompt+completion as one text
    with BOS, the first len(tokenize(prompt)) positions unscored, EOS appended), agrees with
-   `fmn loss` per example: that compares log-softmax(logits) at every scored position;
+   `fmn loss` per example, and log-softmax(logits) agrees position by position (every scored
+   target of one example, and the whole vocabulary at one position) within 1e-4;
 4. peft's merged model and the unmerged adapter give the same logits (sanity of the folder).
 
 Needs: pip install torch transformers peft tokenizers; a release build of fmn
@@ -117,6 +118,30 @@ def main():
         count += ours["tokens"]
     print(f"per-example loss, fmn vs peft (20 held-out examples): max |diff| {worst:.2e}")
     assert worst < 1e-4, worst
+
+    # Log-softmax of the logits, position by position: `fmn loss` on a line whose only scored
+    # label is token v at position t gives -log p(v | ids[:t]). Every scored target of one
+    # held-out example, and the whole vocabulary at one position (log-softmax equal means
+    # logits equal up to the constant that softmax ignores).
+    ex = json.loads(held_lines[0])
+    ids, labels = encode(tok, eos, ex["prompt"], ex["completion"], a.max_seq_len)
+    with torch.no_grad():
+        logp = torch.log_softmax(model(input_ids=torch.tensor([ids])).logits[0], dim=-1)
+
+    def ours_logp(prefix: list[int], token: int) -> float:
+        one = work / "single.jsonl"
+        one.write_text(json.dumps({"input_ids": prefix + [token],
+                                   "labels": [-100] * len(prefix) + [token]}) + "\n")
+        return -fmn_loss(a.fmn, one, adapter, a.max_seq_len)["loss"]
+
+    scored = [t for t in range(1, len(ids)) if labels[t] != -100][:40]
+    gap_targets = max(abs(ours_logp(ids[:t], ids[t]) - logp[t - 1, ids[t]].item()) for t in scored)
+    t0 = scored[len(scored) // 2]
+    vocab = logp.shape[-1]
+    gap_vocab = max(abs(ours_logp(ids[:t0], v) - logp[t0 - 1, v].item()) for v in range(vocab))
+    print(f"log-softmax(logits), fmn vs peft: {len(scored)} targets max |diff| {gap_targets:.2e}; "
+          f"all {vocab} tokens at position {t0} max |diff| {gap_vocab:.2e}")
+    assert gap_targets < 1e-4 and gap_vocab < 1e-4
 
     # The merged model (peft merge_and_unload) gives the adapter's logits.
     ids = torch.tensor([encode(tok, eos, json.loads(held_lines[0])["prompt"],
