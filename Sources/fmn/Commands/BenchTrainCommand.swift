@@ -32,32 +32,9 @@ struct BenchTrainCommand: ParsableCommand {
             Products run on every core (see Tensors.Matmul); torch_train_bench.py uses 2 threads.
             """)
 
-    enum Preset: String, ExpressibleByArgument, CaseIterable {
-        case small, stories15m
-
-        var model: TransformerConfiguration {
-            switch self {
-            case .small:
-                return TransformerConfiguration(
-                    vocabSize: 512, hiddenSize: 256, intermediateSize: 688, layerCount: 4,
-                    headCount: 8, kvHeads: 4, rmsNormEps: 1e-5, maxPositionEmbeddings: 256,
-                    tieWordEmbeddings: false)
-            case .stories15m:
-                return TransformerConfiguration(
-                    vocabSize: 32000, hiddenSize: 288, intermediateSize: 768, layerCount: 6,
-                    headCount: 6, kvHeads: 6, rmsNormEps: 1e-5, maxPositionEmbeddings: 256,
-                    tieWordEmbeddings: true)
-            }
-        }
-
-        /// (batch, seq).
-        var block: (batch: Int, seq: Int) {
-            switch self {
-            case .small: return (8, 256)
-            case .stories15m: return (4, 256)
-            }
-        }
-    }
+    /// The presets (shapes, batch and sequence length) `fmn bench forward` uses, which are
+    /// torch_train_bench.py's.
+    typealias Preset = BenchForwardCommand.Preset
 
     enum Method: String, ExpressibleByArgument, CaseIterable {
         case full, lora
@@ -89,7 +66,7 @@ struct BenchTrainCommand: ParsableCommand {
     func run() throws {
         let sgemm = BLASRuntime.measureSgemm(size: 1024, repetitions: 7).sorted()
         let sgemmGFLOPS = sgemm[sgemm.count / 2]
-        let cfg = preset.model
+        let cfg = preset.configuration
         let (b, t) = preset.block
         var model = DecoderModel(randomWith: cfg, seed: 0)
         var generator = SeededGenerator(seed: 0)
