@@ -23,7 +23,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// Projection names the adapter targets (`q_proj`, `k_proj`, `v_proj`, `o_proj`,
     /// `gate_proj`, `up_proj`, `down_proj`).
     public var targetModules: [String] = ["q_proj", "v_proj"]
-    /// Peak learning rate.
+    /// Peak learning rate (2e-4, a usual LoRA rate; Hugging Face's default is 5e-5, lower it
+    /// for full fine-tunes).
     public var learningRate: Double = 2e-4
     /// AdamW's decoupled weight decay.
     public var weightDecay: Double = 0
