@@ -10,15 +10,16 @@ import Tokenizers
 /// added by the template), "Once upon a time there was a cat." → [1, 403, 407, 261, 378, 383,
 /// 286, 261, 280, 294, 426]; EOS is 2.
 @Suite struct ExampleEncodingTests {
-    static let tokenizer: Tokenizer? = try? Tokenizer(
-        contentsOf: Fixtures.url("Models/stories260K-hf"))
+    static func stories260K() throws -> Tokenizer {
+        try Tokenizer(contentsOf: Fixtures.url("Models/stories260K-hf"))
+    }
 
     let promptCompletion = TrainingExample(
         content: .promptCompletion(prompt: "Once upon a time", completion: " there was a cat."),
         line: 3)
 
     @Test func promptCompletionMasksThePromptAndScoresTheAppendedEOS() throws {
-        let encoding = ExampleEncoding(tokenizer: try #require(Self.tokenizer))
+        let encoding = ExampleEncoding(tokenizer: try Self.stories260K())
         let e = try encoding.encode(promptCompletion, path: "d.jsonl")
         // TRL: ids = tokenize(prompt + completion) + [EOS]; the first len(tokenize(prompt)) = 5
         // positions (BOS included) get -100.
@@ -30,7 +31,7 @@ import Tokenizers
     }
 
     @Test func plainTextScoresEveryTokenWithoutEOS() throws {
-        let encoding = ExampleEncoding(tokenizer: try #require(Self.tokenizer))
+        let encoding = ExampleEncoding(tokenizer: try Self.stories260K())
         let e = try encoding.encode(.init(content: .text("Once upon a time"), line: 1), path: "d")
         #expect(e.inputIds == [1, 403, 407, 261, 378])
         #expect(e.labels == [1, 403, 407, 261, 378])
@@ -41,7 +42,7 @@ import Tokenizers
         // 12 tokens: BOS + 4 prompt tokens + 7 completion tokens (EOS included).
         // T = 10: 10 - 1 (BOS) - 7 = 2 prompt tokens kept, the last two: 261, 378.
         let encoding = ExampleEncoding(
-            tokenizer: try #require(Self.tokenizer), maxSequenceLength: 10)
+            tokenizer: try Self.stories260K(), maxSequenceLength: 10)
         let e = try encoding.encode(promptCompletion, path: "d")
         #expect(e.inputIds == [1, 261, 378, 383, 286, 261, 280, 294, 426, 2])
         #expect(e.labels == [-100, -100, -100, 383, 286, 261, 280, 294, 426, 2])
@@ -49,7 +50,7 @@ import Tokenizers
     }
 
     @Test func truncationDropsThePromptThenCutsTheCompletionFromTheRight() throws {
-        let tokenizer = try #require(Self.tokenizer)
+        let tokenizer = try Self.stories260K()
         let exact = try ExampleEncoding(tokenizer: tokenizer, maxSequenceLength: 8)
             .encode(promptCompletion, path: "d")
         #expect(exact.inputIds == [1, 383, 286, 261, 280, 294, 426, 2])
@@ -62,7 +63,7 @@ import Tokenizers
 
     @Test func plainTextAndTokenizedLinesAreCutFromTheRight() throws {
         let encoding = ExampleEncoding(
-            tokenizer: try #require(Self.tokenizer), maxSequenceLength: 3)
+            tokenizer: try Self.stories260K(), maxSequenceLength: 3)
         let text = try encoding.encode(
             .init(content: .text("Once upon a time"), line: 1), path: "d")
         #expect(text.inputIds == [1, 403, 407])
