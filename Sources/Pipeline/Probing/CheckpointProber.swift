@@ -36,7 +36,7 @@ public struct CheckpointProber {
     }
 
     /// The suite's normalised specification: canonical JSON of its parsed tasks and limits.
-    static func specification(of suite: ProbeSuite) -> String {
+    public static func specification(of suite: ProbeSuite) -> String {
         struct Entry: Encodable {
             var task: ProbeTask
             var limit: Double?
@@ -89,7 +89,7 @@ public struct CheckpointProber {
     /// The store's rows for a suite result: one task score per (task, metric), one item score
     /// per (task, item) holding the task's primary metric and, as `details`, the whole
     /// `ProbeItemResult` JSON (per-metric scores, log-likelihoods, counts, references).
-    static func records(of result: ProbeSuiteResult) throws -> (
+    public static func records(of result: ProbeSuiteResult) throws -> (
         [TaskScoreRecord], [ItemScoreRecord]
     ) {
         let encoder = JSONEncoder()

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Pipeline
 import Probes
+import Tracking
 
 /// `fmn probe`: runs a probe suite (or one lm-evaluation-harness task file) on a model and
 /// prints the task metrics with lm-eval's standard errors.
@@ -22,7 +24,10 @@ struct ProbeCommand: ParsableCommand {
             result, per-item records included; --output FILE writes that JSON to FILE.
 
             Exit status: 0 on success, 1 when a file is missing or malformed (the message names \
-            the file, and the line or key), 64 for invalid flags.
+            the file, and the line or key), 2 when the store cannot be written, 64 for invalid \
+            flags. The run is recorded in the store given by --store, or in ./.fmn when that \
+            exists (the model and adapter folders are committed as checkpoints); --no-store \
+            skips recording.
             """)
 
     @Option(
@@ -51,12 +56,33 @@ struct ProbeCommand: ParsableCommand {
     @Option(name: .long, help: "Also write the full JSON result to this file.")
     var output: String?
 
+    @Option(
+        name: .long,
+        help: "Record the run in this store (default: ./.fmn when it exists).",
+        completion: .directory)
+    var store: String?
+
+    @Flag(name: .long, help: "Do not record the run in any store.")
+    var noStore = false
+
+    /// The store the run is recorded in: `--store`, else `./.fmn` when it exists; none with
+    /// `--no-store`.
+    var storeURL: URL? {
+        guard !noStore else { return nil }
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        if let store { return URL(fileURLWithPath: store, relativeTo: cwd).standardizedFileURL }
+        let fallback = cwd.appendingPathComponent(".fmn")
+        return FileManager.default.fileExists(atPath: fallback.appendingPathComponent("fmn.sqlite").path)
+            ? fallback : nil
+    }
+
     func validate() throws {
         if let limit, limit <= 0 { throw ValidationError("--limit must be > 0, got \(limit)") }
         if batchSize <= 0 { throw ValidationError("--batch-size must be > 0, got \(batchSize)") }
         if let tasks, selectedTasks(tasks).isEmpty {
             throw ValidationError("--tasks needs at least one task name")
         }
+        if noStore && store != nil { throw ValidationError("--store and --no-store exclude each other") }
     }
 
     func selectedTasks(_ list: String) -> [String] {
@@ -77,6 +103,9 @@ struct ProbeCommand: ParsableCommand {
                 modelFolder: URL(fileURLWithPath: model),
                 adapterFolder: adapter.map { URL(fileURLWithPath: $0) })
             let showProgress = !json && isatty(STDERR_FILENO) != 0
+            // Open the store before the model work, so a store problem fails fast.
+            let tracker = try storeURL.map { try Tracker.create(at: $0).tracker }
+            let started = Date()
             let result = try ProbeRunner(batchSize: batchSize).run(selected, model: probe) {
                 event in
                 guard showProgress else { return }
@@ -86,6 +115,16 @@ struct ProbeCommand: ParsableCommand {
                 case .taskFinished:
                     break
                 }
+            }
+            if let tracker {
+                let recorded = try ProbeRunRecorder.record(
+                    result, suite: selected, modelFolder: URL(fileURLWithPath: model),
+                    adapterFolder: adapter.map { URL(fileURLWithPath: $0) }, tracker: tracker,
+                    started: started, toolVersion: ToolVersion.current)
+                FileHandle.standardError.write(
+                    Data(
+                        ("recorded probe run \(recorded.probeRunId) of checkpoint "
+                            + "\(recorded.commitId.prefix(12)) in \(tracker.layout.root.path)\n").utf8))
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -109,6 +148,9 @@ struct ProbeCommand: ParsableCommand {
         } catch let error as ProbeError {
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
             throw ExitCode.failure
+        } catch let error as TrackingError {
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            throw ExitCode(2)
         }
     }
 
