@@ -23,7 +23,8 @@ struct BenchForwardCommand: ParsableCommand {
               small       vocab 512, dim 256, 4 layers, 8 heads, 4 kv heads, ff 688, seq 256, batch 8
               stories15m  vocab 32000, dim 288, 6 layers, 6 heads, 6 kv heads, ff 768, seq 256, \
             batch 4, tied embeddings
-            Set OPENBLAS_NUM_THREADS to change the thread count (default: all cores).
+            Work is spread over all cores by ForgetMeNot itself (OpenBLAS runs single-threaded \
+            blocks); compare with torch_train_bench.py --threads equal to the core count.
             """)
 
     enum Preset: String, ExpressibleByArgument, CaseIterable {
@@ -139,7 +140,7 @@ struct BenchForwardCommand: ParsableCommand {
         let noCacheRate = Double(uncached) / noCache
         if json {
             let object: [String: Any] = [
-                "model": name, "threads": BLASRuntime.threadCount,
+                "model": name, "cores": Parallel.coreCount,
                 "blas_core": BLASRuntime.coreName,
                 "parameters": decoder.parameterCount,
                 "score": ["batch": b, "seq": t, "median_s": score, "tokens_per_s": scoreRate],
@@ -158,8 +159,9 @@ struct BenchForwardCommand: ParsableCommand {
             print(String(decoding: data, as: UTF8.self))
         } else {
             print(
-                "model \(name): \(decoder.parameterCount) parameters, OpenBLAS \(BLASRuntime.coreName), "
-                    + "\(BLASRuntime.threadCount) threads")
+                "model \(name): \(decoder.parameterCount) parameters, OpenBLAS "
+                    + "\(BLASRuntime.coreName) (single-threaded blocks), \(Parallel.coreCount) cores"
+            )
             print(
                 String(
                     format: "score     [%d, %d]: %10.0f tok/s (%.1f ms median of %d)",
