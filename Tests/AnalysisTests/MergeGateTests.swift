@@ -142,6 +142,20 @@ let gateCases: [GateCase] = [
             defaults: GateThreshold(delta: 0, relative: false, alpha: 0.05, minItems: 50),
             resamples: 2000),
         verdicts: [.inconclusive, .inconclusive], overall: .inconclusive, exitCode: 3),
+    GateCase(
+        // The same two drops, but only "a" must not regress: advisory "b" forms its own Holm
+        // family, so "a" keeps its raw McNemar p = 0.039 < 0.05 → fail (and so does "b", alone
+        // in its family); the overall verdict follows "a" only.
+        name: "advisory tasks do not dilute the deciding family",
+        comparisons: ["a", "b"].map {
+            GateComparison(
+                task: $0, metric: "acc", direction: .higherIsBetter,
+                data: binaryItems(rightToWrong: 8, wrongToRight: 1, bothRight: 50, bothWrong: 41))
+        },
+        policy: GatePolicy(
+            defaults: GateThreshold(delta: 0, relative: false, alpha: 0.05, minItems: 50),
+            mustNotRegress: ["a"], resamples: 2000),
+        verdicts: [.fail, .fail], overall: .fail, exitCode: 1),
 ]
 
 @Suite struct MergeGateTests {

@@ -12,7 +12,9 @@
 /// 3. otherwise the p-value of H0 `D ≤ δ_abs` is `(1 + #{D* ≤ δ_abs}) / (B + 1)` (percentile
 ///    test inversion); for binary items with `δ_abs = 0` it is the exact two-sided McNemar
 ///    p-value when the candidate lost more items than it gained (else 1). P-values are
-///    Holm-corrected across every comparison with at least `min_items` items; **fail** when the
+///    Holm-corrected across the comparisons with at least `min_items` items, in two families —
+///    the deciding tasks, and the advisory ones (`must_not_regress` leaves them out) — so that
+///    reporting more tasks never weakens the test of those that decide; **fail** when the
 ///    adjusted p-value is `< α` (each comparison's own `α`);
 /// 4. **inconclusive** when `N < min_items`, or when neither holds. The report gives the minimal
 ///    detectable drop `(z_{1−α} + z_{0.8})·SE`, `SE` the bootstrap standard error (at least
@@ -76,15 +78,21 @@ public struct MergeGate: Sendable {
             partial.append(judge(item, bootstrap: bootstrap))
         }
 
-        // Holm across every comparison with enough items.
-        let family = partial.indices.filter { partial[$0].reason != .tooFewItems }
-        let adjusted = HolmCorrection.adjust(family.map { partial[$0].pValue })
-        for (index, p) in zip(family, adjusted) {
-            partial[index].adjustedPValue = p
-            if partial[index].verdict == .pass { continue }
-            if p < partial[index].threshold.alpha {
-                partial[index].verdict = .fail
-                partial[index].reason = .beyondTolerance
+        // Holm within two families of comparisons with enough items: the deciding ones (whose
+        // verdicts make the overall verdict) and the advisory ones, so that reporting extra
+        // tasks never weakens the test of the tasks that must not regress.
+        for advisory in [false, true] {
+            let family = partial.indices.filter {
+                partial[$0].reason != .tooFewItems && partial[$0].advisory == advisory
+            }
+            let adjusted = HolmCorrection.adjust(family.map { partial[$0].pValue })
+            for (index, p) in zip(family, adjusted) {
+                partial[index].adjustedPValue = p
+                if partial[index].verdict == .pass { continue }
+                if p < partial[index].threshold.alpha {
+                    partial[index].verdict = .fail
+                    partial[index].reason = .beyondTolerance
+                }
             }
         }
 
