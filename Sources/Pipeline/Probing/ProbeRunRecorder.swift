@@ -42,7 +42,11 @@ public enum ProbeRunRecorder {
         return (probed, runId)
     }
 
-    private static func commit(
+    /// Commits a folder on `<lineagePrefix>/<folder name>` (numbered when that lineage ends at
+    /// another checkpoint); a folder already stored is reused.
+    /// - Returns: The commit id.
+    /// - Throws: `TrackingError`.
+    public static func commit(
         folder: URL, lineagePrefix: String, manifest: CheckpointManifest, tracker: Tracker
     ) throws -> String {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")

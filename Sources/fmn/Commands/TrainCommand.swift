@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Pipeline
+import Tracking
 import Training
 
 #if canImport(Glibc)
@@ -119,6 +121,25 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object per step and a final summary.")
     var json = false
 
+    @Option(
+        name: .long,
+        help: "Commit the result and record the fine-tune in this store (default: ./.fmn when it exists).",
+        completion: .directory)
+    var store: String?
+
+    @Flag(name: .long, help: "Do not record the fine-tune in any store.")
+    var noStore = false
+
+    /// `--store`, else `./.fmn` when it exists; none with `--no-store`.
+    var storeURL: URL? {
+        guard !noStore else { return nil }
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        if let store { return URL(fileURLWithPath: store, relativeTo: cwd).standardizedFileURL }
+        let fallback = cwd.appendingPathComponent(".fmn")
+        return FileManager.default.fileExists(atPath: fallback.appendingPathComponent("fmn.sqlite").path)
+            ? fallback : nil
+    }
+
     func validate() throws {
         if loraRank <= 0 { throw ValidationError("--lora-rank must be > 0") }
         if !(loraDropout >= 0 && loraDropout < 1) {
@@ -141,6 +162,7 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--init-adapter needs --method lora")
         }
         if targets.isEmpty { throw ValidationError("--target-modules names no module") }
+        if noStore && store != nil { throw ValidationError("--store and --no-store exclude each other") }
         let known = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
         if let bad = targets.first(where: { !known.contains($0) }) {
             throw ValidationError(
@@ -185,12 +207,43 @@ struct TrainCommand: ParsableCommand {
         let mode: TrainingProgress.Mode =
             json ? .json : (isatty(STDERR_FILENO) == 1 ? .progressBar : .plainLines)
         var progress = TrainingProgress(mode: mode)
+        let recorder: FineTuneRecorder?
         do {
-            try trainer.run { progress.render($0) }
+            recorder = try storeURL.map {
+                try FineTuneRecorder(
+                    tracker: try Tracker.create(at: $0).tracker,
+                    modelFolder: URL(fileURLWithPath: model),
+                    configuration: trainingConfiguration, toolVersion: ToolVersion.current)
+            }
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        var steps: [Training.TrainingStepRecord] = []
+        do {
+            try trainer.run { event in
+                if case .step(let step) = event { steps.append(step) }
+                progress.render(event)
+            }
         } catch {
             progress.finishLine()
+            recorder?.fail()
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
+        }
+        if let recorder {
+            do {
+                let commitId = try recorder.finish(
+                    output: URL(fileURLWithPath: out), method: trainingConfiguration.method,
+                    dataFile: URL(fileURLWithPath: data), steps: steps)
+                FileHandle.standardError.write(
+                    Data(
+                        ("committed \(commitId.prefix(12)) and recorded fine-tune "
+                            + "\(recorder.fineTuneId) in \(recorder.tracker.layout.root.path)\n").utf8))
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
         }
     }
 }
