@@ -41,6 +41,9 @@ public struct MarkdownReport: Sendable {
         let mark = input.worstVerdict.map { Self.badge($0).split(separator: " ")[0] + " " } ?? ""
         out += "\(mark)**\(Escaping.markdownCell(summary.headline, limit: 400))**\n\n"
 
+        if input.matrix.rowCount > 2 {
+            out += scoreMatrixTable(input.matrix)
+        }
         if input.hasSeveralGates {
             for candidate in input.candidateGates {
                 out +=
@@ -74,7 +77,8 @@ public struct MarkdownReport: Sendable {
             }
             out += flipTable(summary.flips(limit: flipLimit))
         }
-        var footer = "forgetting \(input.reference.label)"
+        var footer =
+            input.matrix.rowCount > 2 ? "forgetting \(input.reference.label)" : "delta vs baseline"
         if let gate = input.gate {
             footer +=
                 " · paired bootstrap, \(gate.resamples) resamples, seed \(gate.seed), Holm-corrected"
@@ -109,6 +113,32 @@ public struct MarkdownReport: Sendable {
                     text +=
                         ", detectable drop "
                         + NumberFormatting.score(v.minimalDetectableDrop, scale: c.baselineScore)
+                }
+                out += " \(text) |"
+            }
+            out += "\n"
+        }
+        return out + "\n"
+    }
+
+    /// The score matrix R[i][j]: one row per checkpoint (base first), one column per task
+    /// metric, each cell with its standard error when known.
+    private func scoreMatrixTable(_ m: ScoreMatrix) -> String {
+        let cell = { (text: String) in Escaping.markdownCell(text) }
+        var out = "**Score matrix** (rows: checkpoints; ↓: lower is better)\n\n"
+        out += "| checkpoint |"
+        for column in m.columns {
+            out += " \(cell(column.task))/\(cell(column.metric))"
+                + (column.direction == .lowerIsBetter ? " ↓" : "") + " |"
+        }
+        out += "\n|:--|" + String(repeating: "--:|", count: m.columnCount) + "\n"
+        for (i, stage) in m.stages.enumerated() {
+            out += "| \(cell(stage)) |"
+            for j in 0..<m.columnCount {
+                let base = m.values[0][j]
+                var text = NumberFormatting.score(m.values[i][j], scale: base)
+                if let error = m.standardErrors?[i][j], error > 0 {
+                    text += " ± " + NumberFormatting.score(error, scale: base)
                 }
                 out += " \(text) |"
             }
