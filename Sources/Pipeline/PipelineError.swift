@@ -6,6 +6,8 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case invalidYAML(path: String, reason: String)
     /// A field of an experiment file is missing, unknown or wrong.
     case invalidExperiment(path: String, field: String, reason: String)
+    /// The experiment was started before in this store and `--resume` was not given.
+    case alreadyStarted(path: String, reason: String)
     /// A stored checkpoint cannot be loaded as a model.
     case unusableCheckpoint(commitId: String, reason: String)
     /// Two probe runs cannot be compared (different suites, missing items).
@@ -21,6 +23,8 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
             "\(path) is not valid YAML: \(reason)"
         case .invalidExperiment(let path, let field, let reason):
             "\(path): field \(field): \(reason)"
+        case .alreadyStarted(let path, let reason):
+            "\(path): \(reason)"
         case .unusableCheckpoint(let commitId, let reason):
             "checkpoint \(commitId.prefix(12)) cannot be loaded: \(reason)"
         case .incomparableRuns(let reason):

@@ -54,7 +54,8 @@ public struct ExperimentFile: Sendable, Equatable {
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw PipelineError.unreadableFile(path: url.path, reason: "\(error)")
+            throw PipelineError.unreadableFile(
+                path: url.path, reason: error.localizedDescription + " Check the path of the experiment file")
         }
         let node: Node?
         do {

@@ -31,7 +31,8 @@ public struct CheckpointGate {
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw PipelineError.unreadableFile(path: url.path, reason: "\(error)")
+            throw PipelineError.unreadableFile(
+                path: url.path, reason: error.localizedDescription + " Check the path of the policy file")
         }
         do {
             return (try YAMLDecoder().decode(GatePolicy.self, from: text), text)

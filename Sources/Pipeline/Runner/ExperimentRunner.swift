@@ -51,6 +51,18 @@ public struct ExperimentRunner {
         _ = try MergeGate(policy: policy.policy)
     }
 
+    /// Checks what `init` checks (the suite, every stage's settings, the gate policy) without a
+    /// store, so that a bad experiment fails before any store is created.
+    /// - Throws: As `init`.
+    public static func validate(_ experiment: ExperimentFile) throws {
+        _ = try ProbeSuite.load(contentsOf: experiment.suite).contentHash()
+        for stage in experiment.stages {
+            _ = try stage.trainingConfiguration(
+                seed: experiment.seed, path: experiment.fileURL.path)
+        }
+        _ = try MergeGate(policy: try CheckpointGate.loadPolicy(experiment.gate?.policy).policy)
+    }
+
     /// The stage tag of a checkpoint name (`base` or a stage).
     public func tag(_ checkpoint: String) -> String { "\(experiment.name)/\(checkpoint)" }
 
@@ -84,11 +96,11 @@ public struct ExperimentRunner {
         let alreadyDone = try finishedCheckpoints()
         let wasFinished = try isFinished(alreadyDone, prober: prober, gate: gate)
         if !alreadyDone.isEmpty && !resume && !wasFinished {
-            throw PipelineError.invalidExperiment(
-                path: experiment.fileURL.path, field: "name",
+            throw PipelineError.alreadyStarted(
+                path: experiment.fileURL.path,
                 reason: "experiment \"\(experiment.name)\" was started before in this store "
                     + "(\(alreadyDone.keys.sorted().joined(separator: ", ")) done); "
-                    + "continue it with --resume")
+                    + "continue it with --resume (unless another fmn run is working on it now)")
         }
         if resume { _ = try tracker.fsck(repair: true) }
 

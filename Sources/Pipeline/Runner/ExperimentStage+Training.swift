@@ -16,7 +16,7 @@ extension ExperimentStage {
         }
         func fail(_ key: String, _ expected: String) -> PipelineError {
             .invalidExperiment(
-                path: path, field: "stages.\(name).hyperparameters.\(key)",
+                path: path, field: "stage \(name): hyperparameters.\(key)",
                 reason: "\"\(hyperparameters[key] ?? "")\" is not \(expected)")
         }
         for (key, text) in hyperparameters {
@@ -67,7 +67,7 @@ extension ExperimentStage {
             try configuration.validate()
         } catch {
             throw PipelineError.invalidExperiment(
-                path: path, field: "stages.\(name).hyperparameters", reason: "\(error)")
+                path: path, field: "stage \(name): hyperparameters", reason: "\(error)")
         }
         return configuration
     }

@@ -16,7 +16,8 @@ struct RunCommand: ParsableCommand {
             Reports/<name>/report.md and report.html. The experiment file is checked completely \
             before any work starts. A run that was interrupted (even by kill -9) continues with \
             --resume without redoing finished stages or probe runs; running a finished \
-            experiment again does nothing and says so.
+            experiment again does nothing and says so. With --json, progress and the final \
+            summary are printed as JSON Lines (one object per line).
 
             Exit codes: 0 done (every gate passed or no gate), 1 a gate failed, 2 error, \
             3 a gate was inconclusive.
@@ -46,6 +47,9 @@ struct RunCommand: ParsableCommand {
         var exitCode: Int32 = 0
         try StoreExit.run {
             let parsed = try ExperimentFile(contentsOf: file)
+            // Every stage's settings, the suite and the gate policy are checked before the
+            // store is created or touched.
+            try ExperimentRunner.validate(parsed)
             let (tracker, _) = try Tracker.create(at: options.storeURL)
             var runner = try ExperimentRunner(
                 experiment: parsed, tracker: tracker,

@@ -9,7 +9,7 @@ struct StoreOptions: ParsableArguments {
         completion: .directory)
     var store: String = ".fmn"
 
-    @Flag(name: .long, help: "Print one JSON object instead of text.")
+    @Flag(name: .long, help: "Print JSON instead of text.")
     var json = false
 
     /// The store folder as an absolute file URL.
