@@ -274,3 +274,28 @@ let gateCases: [GateCase] = [
         #expect(policy.mustNotRegress == nil)
     }
 }
+
+@Suite struct GatePolicyKeyTests {
+    // Policies are YAML at the CLI (Yams); Analysis decodes the same keys from any decoder,
+    // so JSON stands in for YAML here.
+    @Test(arguments: [
+        (#"{"defaults": {"delta": 0.02, "delt": 3}}"#, "defaults.delt"),
+        (#"{"rules": [{"task": "sst2", "detla": 0.1}]}"#, "rules[].detla"),
+        (#"{"must_not_regres": ["sst2"]}"#, "must_not_regres"),
+    ])
+    func unknownKeysAreErrorsNamingTheKey(_ testCase: (String, String)) throws {
+        #expect {
+            _ = try JSONDecoder().decode(GatePolicy.self, from: Data(testCase.0.utf8))
+        } throws: { error in
+            guard case AnalysisError.invalidPolicy(let field, _, _) = error else { return false }
+            return field == testCase.1
+        }
+    }
+
+    @Test func knownKeysStillDecode() throws {
+        let json = #"{"defaults": {"delta": 0.01, "min_items": 5}, "rules": [{"task": "a", "min_items": 3}]}"#
+        let policy = try JSONDecoder().decode(GatePolicy.self, from: Data(json.utf8))
+        #expect(policy.defaults.delta == 0.01)
+        #expect(policy.rules.first?.minItems == 3)
+    }
+}

@@ -29,6 +29,14 @@ import Testing
         #expect(decision.reason.contains("OPENBLAS_CORETYPE=Sandybridge"))
     }
 
+    @Test func unrecognisedUserCoreIsReported() {
+        let decision = BLASRuntime.decide(
+            environment: ["OPENBLAS_CORETYPE": "Bogus"], cpuFlags: Self.avx512Flags,
+            detectedCore: "Cooperlake")
+        #expect(decision.coreToRequest == nil)
+        #expect(decision.reason.contains("did not take it"))
+    }
+
     @Test func correctlyDetectedCoreIsLeftAlone() {
         let zen = BLASRuntime.decide(
             environment: [:], cpuFlags: Self.avx2Flags, detectedCore: "Zen")

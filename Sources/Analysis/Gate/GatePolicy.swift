@@ -47,6 +47,9 @@ public struct GatePolicy: Codable, Sendable, Equatable {
 
     /// Decodes a policy; absent keys take their defaults.
     public init(from decoder: any Decoder) throws {
+        try PolicyKey.rejectUnknown(
+            in: decoder, allowed: ["defaults", "rules", "must_not_regress", "resamples", "seed"],
+            field: "")
         let c = try decoder.container(keyedBy: CodingKeys.self)
         defaults = try c.decodeIfPresent(GateThreshold.self, forKey: .defaults) ?? .standard
         rules = try c.decodeIfPresent([GateRule].self, forKey: .rules) ?? []

@@ -29,6 +29,21 @@ public struct GateRule: Codable, Sendable, Equatable {
         self.minItems = minItems
     }
 
+    /// Decodes a rule; `task` is required, unknown keys are errors.
+    public init(from decoder: any Decoder) throws {
+        try PolicyKey.rejectUnknown(
+            in: decoder,
+            allowed: ["task", "metric", "delta", "relative", "alpha", "min_items"],
+            field: "rules[]")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        task = try c.decode(String.self, forKey: .task)
+        metric = try c.decodeIfPresent(String.self, forKey: .metric)
+        delta = try c.decodeIfPresent(Double.self, forKey: .delta)
+        relative = try c.decodeIfPresent(Bool.self, forKey: .relative)
+        alpha = try c.decodeIfPresent(Double.self, forKey: .alpha)
+        minItems = try c.decodeIfPresent(Int.self, forKey: .minItems)
+    }
+
     enum CodingKeys: String, CodingKey {
         case task, metric, delta, relative, alpha
         case minItems = "min_items"

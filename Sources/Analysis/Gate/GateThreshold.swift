@@ -39,6 +39,8 @@ public struct GateThreshold: Codable, Sendable, Equatable {
 
     /// Decodes a threshold; missing fields take the values of ``standard``.
     public init(from decoder: any Decoder) throws {
+        try PolicyKey.rejectUnknown(
+            in: decoder, allowed: ["delta", "relative", "alpha", "min_items"], field: "defaults")
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let s = GateThreshold.standard
         delta = try c.decodeIfPresent(Double.self, forKey: .delta) ?? s.delta

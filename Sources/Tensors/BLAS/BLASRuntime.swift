@@ -108,6 +108,13 @@ public enum BLASRuntime {
             return CoreDecision(coreToRequest: nil, reason: String(marker[marker.index(after: separator)...]))
         }
         if let userCore {
+            guard userCore.lowercased() == detectedCore.lowercased() else {
+                return CoreDecision(
+                    coreToRequest: nil,
+                    reason: "\(coreTypeVariable)=\(userCore) is set in the environment, but "
+                        + "OpenBLAS did not take it and runs \(detectedCore); check the name "
+                        + "(e.g. SkylakeX, Haswell, Sandybridge)")
+            }
             return CoreDecision(
                 coreToRequest: nil,
                 reason: "\(coreTypeVariable)=\(userCore) is set in the environment; it always wins")

@@ -103,6 +103,15 @@ struct TokenizeCommand: ParsableCommand {
 
         if decode {
             let ids = try Self.parseIds(text, source: file ?? "IDS")
+            if case .json(let tokenizer) = loaded,
+                let bad = ids.first(where: { tokenizer.token(forId: $0) == nil })
+            {
+                FileHandle.standardError.write(
+                    Data(
+                        ("error: id \(bad) is not in the tokenizer's vocabulary "
+                            + "(ids 0..<\(tokenizer.vocabularySize))\n").utf8))
+                throw ExitCode.failure
+            }
             let decoded = loaded.decode(ids, skipSpecialTokens: skipSpecial)
             if json {
                 print("{\"text\": \(Self.jsonString(decoded))}")
