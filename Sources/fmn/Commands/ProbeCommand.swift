@@ -56,25 +56,7 @@ struct ProbeCommand: ParsableCommand {
     @Option(name: .long, help: "Also write the full JSON result to this file.")
     var output: String?
 
-    @Option(
-        name: .long,
-        help: "Record the run in this store (default: ./.fmn when it exists).",
-        completion: .directory)
-    var store: String?
-
-    @Flag(name: .long, help: "Do not record the run in any store.")
-    var noStore = false
-
-    /// The store the run is recorded in: `--store`, else `./.fmn` when it exists; none with
-    /// `--no-store`.
-    var storeURL: URL? {
-        guard !noStore else { return nil }
-        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        if let store { return URL(fileURLWithPath: store, relativeTo: cwd).standardizedFileURL }
-        let fallback = cwd.appendingPathComponent(".fmn")
-        return FileManager.default.fileExists(atPath: fallback.appendingPathComponent("fmn.sqlite").path)
-            ? fallback : nil
-    }
+    @OptionGroup var recording: RecordingOptions
 
     func validate() throws {
         if let limit, limit <= 0 { throw ValidationError("--limit must be > 0, got \(limit)") }
@@ -82,7 +64,6 @@ struct ProbeCommand: ParsableCommand {
         if let tasks, selectedTasks(tasks).isEmpty {
             throw ValidationError("--tasks needs at least one task name")
         }
-        if noStore && store != nil { throw ValidationError("--store and --no-store exclude each other") }
     }
 
     func selectedTasks(_ list: String) -> [String] {
@@ -104,7 +85,7 @@ struct ProbeCommand: ParsableCommand {
                 adapterFolder: adapter.map { URL(fileURLWithPath: $0) })
             let showProgress = !json && isatty(STDERR_FILENO) != 0
             // Open the store before the model work, so a store problem fails fast.
-            let tracker = try storeURL.map { try Tracker.create(at: $0).tracker }
+            let tracker = try recording.storeURL.map { try Tracker.create(at: $0).tracker }
             let started = Date()
             let result = try ProbeRunner(batchSize: batchSize).run(selected, model: probe) {
                 event in

@@ -121,24 +121,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object per step and a final summary.")
     var json = false
 
-    @Option(
-        name: .long,
-        help: "Commit the result and record the fine-tune in this store (default: ./.fmn when it exists).",
-        completion: .directory)
-    var store: String?
-
-    @Flag(name: .long, help: "Do not record the fine-tune in any store.")
-    var noStore = false
-
-    /// `--store`, else `./.fmn` when it exists; none with `--no-store`.
-    var storeURL: URL? {
-        guard !noStore else { return nil }
-        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        if let store { return URL(fileURLWithPath: store, relativeTo: cwd).standardizedFileURL }
-        let fallback = cwd.appendingPathComponent(".fmn")
-        return FileManager.default.fileExists(atPath: fallback.appendingPathComponent("fmn.sqlite").path)
-            ? fallback : nil
-    }
+    @OptionGroup var recording: RecordingOptions
 
     func validate() throws {
         if loraRank <= 0 { throw ValidationError("--lora-rank must be > 0") }
@@ -162,7 +145,6 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--init-adapter needs --method lora")
         }
         if targets.isEmpty { throw ValidationError("--target-modules names no module") }
-        if noStore && store != nil { throw ValidationError("--store and --no-store exclude each other") }
         let known = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
         if let bad = targets.first(where: { !known.contains($0) }) {
             throw ValidationError(
@@ -209,7 +191,7 @@ struct TrainCommand: ParsableCommand {
         var progress = TrainingProgress(mode: mode)
         let recorder: FineTuneRecorder?
         do {
-            recorder = try storeURL.map {
+            recorder = try recording.storeURL.map {
                 try FineTuneRecorder(
                     tracker: try Tracker.create(at: $0).tracker,
                     modelFolder: URL(fileURLWithPath: model),
