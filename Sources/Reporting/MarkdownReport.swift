@@ -128,7 +128,8 @@ public struct MarkdownReport: Sendable {
         var out = "**Score matrix** (rows: checkpoints; ↓: lower is better)\n\n"
         out += "| checkpoint |"
         for column in m.columns {
-            out += " \(cell(column.task))/\(cell(column.metric))"
+            out +=
+                " \(cell(column.task))/\(cell(column.metric))"
                 + (column.direction == .lowerIsBetter ? " ↓" : "") + " |"
         }
         out += "\n|:--|" + String(repeating: "--:|", count: m.columnCount) + "\n"

@@ -293,7 +293,8 @@ let gateCases: [GateCase] = [
     }
 
     @Test func knownKeysStillDecode() throws {
-        let json = #"{"defaults": {"delta": 0.01, "min_items": 5}, "rules": [{"task": "a", "min_items": 3}]}"#
+        let json =
+            #"{"defaults": {"delta": 0.01, "min_items": 5}, "rules": [{"task": "a", "min_items": 3}]}"#
         let policy = try JSONDecoder().decode(GatePolicy.self, from: Data(json.utf8))
         #expect(policy.defaults.delta == 0.01)
         #expect(policy.rules.first?.minItems == 3)

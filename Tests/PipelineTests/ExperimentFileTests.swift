@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import Pipeline
 
@@ -46,7 +46,8 @@ import TestSupport
         #expect(experiment.seed == 7)
         #expect(experiment.base.lastPathComponent == "model")
         #expect(experiment.stages.map(\.name) == ["first", "second"])
-        #expect(experiment.stages[0].hyperparameters == ["learning-rate": "0.001", "max-steps": "20"])
+        #expect(
+            experiment.stages[0].hyperparameters == ["learning-rate": "0.001", "max-steps": "20"])
         #expect(experiment.stages[0].targets == ["sst2"])
         #expect(experiment.stages[1].method == .lora)
         #expect(experiment.stages[1].lora?.rank == 4)
@@ -56,17 +57,53 @@ import TestSupport
 
     /// Each broken variant must fail naming this field.
     static let broken: [(String, String, String)] = [
-        ("unknown top-level key", "name: demo\nbase: model\nsuite: suite.yaml\nstagez: []\n", "stagez"),
+        (
+            "unknown top-level key", "name: demo\nbase: model\nsuite: suite.yaml\nstagez: []\n",
+            "stagez"
+        ),
         ("missing stages", "name: demo\nbase: model\nsuite: suite.yaml\n", "stages"),
-        ("bad method", valid.replacingOccurrences(of: "method: full", with: "method: half"), "stages[0].method"),
-        ("unknown parent", valid.replacingOccurrences(of: "parent: first", with: "parent: zeroth"), "stages[1].parent"),
-        ("unknown hyperparameter", valid.replacingOccurrences(of: "max-steps: 20", with: "max-stepz: 20"), "stages[0].hyperparameters.max-stepz"),
-        ("missing data file", valid.replacingOccurrences(of: "data: train.jsonl\n    targets", with: "data: nope.jsonl\n    targets"), "stages[0].data"),
-        ("gate names no stage", valid.replacingOccurrences(of: "candidates: [second]", with: "candidates: [third]"), "gate.candidates"),
-        ("lora on a full stage", valid.replacingOccurrences(of: "method: lora", with: "method: full"), "stages[1].lora"),
-        ("bad lora rank", valid.replacingOccurrences(of: "rank: 4", with: "rank: 0"), "stages[1].lora.rank"),
-        ("unknown target module", valid.replacingOccurrences(of: "[q_proj, v_proj]", with: "[q_proj, w_proj]"), "stages[1].lora.target-modules"),
-        ("duplicate stage", valid.replacingOccurrences(of: "name: second", with: "name: first"), "stages[1].name"),
+        (
+            "bad method", valid.replacingOccurrences(of: "method: full", with: "method: half"),
+            "stages[0].method"
+        ),
+        (
+            "unknown parent",
+            valid.replacingOccurrences(of: "parent: first", with: "parent: zeroth"),
+            "stages[1].parent"
+        ),
+        (
+            "unknown hyperparameter",
+            valid.replacingOccurrences(of: "max-steps: 20", with: "max-stepz: 20"),
+            "stages[0].hyperparameters.max-stepz"
+        ),
+        (
+            "missing data file",
+            valid.replacingOccurrences(
+                of: "data: train.jsonl\n    targets", with: "data: nope.jsonl\n    targets"),
+            "stages[0].data"
+        ),
+        (
+            "gate names no stage",
+            valid.replacingOccurrences(of: "candidates: [second]", with: "candidates: [third]"),
+            "gate.candidates"
+        ),
+        (
+            "lora on a full stage",
+            valid.replacingOccurrences(of: "method: lora", with: "method: full"), "stages[1].lora"
+        ),
+        (
+            "bad lora rank", valid.replacingOccurrences(of: "rank: 4", with: "rank: 0"),
+            "stages[1].lora.rank"
+        ),
+        (
+            "unknown target module",
+            valid.replacingOccurrences(of: "[q_proj, v_proj]", with: "[q_proj, w_proj]"),
+            "stages[1].lora.target-modules"
+        ),
+        (
+            "duplicate stage", valid.replacingOccurrences(of: "name: second", with: "name: first"),
+            "stages[1].name"
+        ),
     ]
 
     @Test(arguments: broken)

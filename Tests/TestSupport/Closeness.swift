@@ -75,6 +75,7 @@ public func expectClose<A: BinaryFloatingPoint, B: BinaryFloatingPoint>(
     _ actual: A, _ expected: B, rtol: Double = 1e-5, atol: Double = 1e-6,
     _ comment: Comment? = nil, sourceLocation: SourceLocation = #_sourceLocation
 ) {
-    expectClose([actual], [expected], rtol: rtol, atol: atol, comment,
+    expectClose(
+        [actual], [expected], rtol: rtol, atol: atol, comment,
         sourceLocation: sourceLocation)
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Runs the built `fmn` with an exact environment and returns (exit status, stdout, stderr).
 func runFMN(
@@ -39,7 +39,8 @@ func runFMN(
 }
 
 /// The current environment without the given variables.
-func environment(removing names: [String], adding extra: [String: String] = [:]) -> [String: String] {
+func environment(removing names: [String], adding extra: [String: String] = [:]) -> [String: String]
+{
     var environment = ProcessInfo.processInfo.environment
     for name in names { environment.removeValue(forKey: name) }
     environment.merge(extra) { _, new in new }
@@ -84,14 +85,18 @@ func environment(removing names: [String], adding extra: [String: String] = [:])
         // On an AVX-512 CPU the kernel must be an AVX-512 one, whether OpenBLAS found it by
         // itself (e.g. Cooperlake) or fmn chose it (SkylakeX).
         if cpu["instruction_tier"] as? String == "AVX-512" {
-            #expect(["SkylakeX", "Cooperlake", "SapphireRapids"].contains(blas["core"] as? String ?? ""))
+            #expect(
+                ["SkylakeX", "Cooperlake", "SapphireRapids"].contains(blas["core"] as? String ?? "")
+            )
         }
     }
 
     @Test func versionAndHelpWork() throws {
         let version = try runFMN(["--version"])
         #expect(version.status == 0)
-        #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+        #expect(
+            version.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".")
+                .count == 3)
         let help = try runFMN(["--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("doctor"))

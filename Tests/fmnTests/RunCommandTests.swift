@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `fmn run` end to end on a tiny version of the demo experiment, driving the built binary.
 @Suite(.serialized) struct RunCommandTests {
@@ -17,7 +17,8 @@ import TestSupport
                 limit: 4
             """
         try Data(suite.utf8).write(to: folder.appendingPathComponent("suite.yaml"))
-        let lines = try Fixtures.text(Fixtures.url("Training/dialogsum-train.jsonl"))
+        let lines =
+            try Fixtures.text(Fixtures.url("Training/dialogsum-train.jsonl"))
             .split(separator: "\n").prefix(8).joined(separator: "\n") + "\n"
         try Data(lines.utf8).write(to: folder.appendingPathComponent("train.jsonl"))
         let experiment = """
@@ -142,6 +143,7 @@ import TestSupport
         let bad = try run([experiment2.path], in: folder2)
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("max-steps"))
-        #expect(!FileManager.default.fileExists(atPath: folder2.appendingPathComponent(".fmn").path))
+        #expect(
+            !FileManager.default.fileExists(atPath: folder2.appendingPathComponent(".fmn").path))
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `fmn train --store` and `fmn probe --store` record into a store, driving the built binary.
 @Suite struct StoreRecordingTests {
@@ -15,7 +15,8 @@ import TestSupport
         let folder = try Fixtures.temporaryDirectory("fmn-store-recording")
         let store = folder.appendingPathComponent("store")
         let model = Fixtures.url("Models/stories260K-hf").path
-        let lines = try Fixtures.text(Fixtures.url("Training/dialogsum-train.jsonl"))
+        let lines =
+            try Fixtures.text(Fixtures.url("Training/dialogsum-train.jsonl"))
             .split(separator: "\n").prefix(8).joined(separator: "\n") + "\n"
         let data = folder.appendingPathComponent("d.jsonl")
         try Data(lines.utf8).write(to: data)
@@ -43,11 +44,12 @@ import TestSupport
         #expect(scores.contains { $0["task"] as? String == "fmn_copa" && $0["n"] as? Int == 4 })
 
         // --no-store leaves the store as it was.
-        let skipped = try runFMN([
-            "probe", "--model", model, "--suite",
-            Fixtures.shared("reference/probes/tasks/copa.yaml").path, "--limit", "2",
-            "--no-store",
-        ], currentDirectory: folder)
+        let skipped = try runFMN(
+            [
+                "probe", "--model", model, "--suite",
+                Fixtures.shared("reference/probes/tasks/copa.yaml").path, "--limit", "2",
+                "--no-store",
+            ], currentDirectory: folder)
         #expect(skipped.status == 0, "stderr: \(skipped.stderr)")
         #expect(try logEntries(store: store, in: folder).count == entries.count)
     }

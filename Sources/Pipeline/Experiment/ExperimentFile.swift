@@ -55,7 +55,8 @@ public struct ExperimentFile: Sendable, Equatable {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
             throw PipelineError.unreadableFile(
-                path: url.path, reason: error.localizedDescription + " Check the path of the experiment file")
+                path: url.path,
+                reason: error.localizedDescription + " Check the path of the experiment file")
         }
         let node: Node?
         do {
@@ -103,11 +104,13 @@ public struct ExperimentFile: Sendable, Equatable {
             let field = "stages[\(index)]"
             guard stage.name != "base" else {
                 throw PipelineError.invalidExperiment(
-                    path: path, field: "\(field).name", reason: "\"base\" is reserved for the base model")
+                    path: path, field: "\(field).name",
+                    reason: "\"base\" is reserved for the base model")
             }
             guard !seen.contains(stage.name) || stage.name == "base" else {
                 throw PipelineError.invalidExperiment(
-                    path: path, field: "\(field).name", reason: "stage \"\(stage.name)\" is defined twice")
+                    path: path, field: "\(field).name",
+                    reason: "stage \"\(stage.name)\" is defined twice")
             }
             guard seen.contains(stage.parent) else {
                 let known = stages.contains { $0.name == stage.parent }
@@ -242,7 +245,8 @@ public struct LoRASettings: Sendable, Equatable {
 
     init(node: Node, field: String, path: String) throws {
         guard let mapping = node.mapping else {
-            throw PipelineError.invalidExperiment(path: path, field: field, reason: "must be a mapping")
+            throw PipelineError.invalidExperiment(
+                path: path, field: field, reason: "must be a mapping")
         }
         let fields = FieldReader(mapping: mapping, path: path, prefix: "\(field).")
         try fields.rejectUnknown(["rank", "alpha", "dropout", "target-modules"])
@@ -262,11 +266,14 @@ public struct LoRASettings: Sendable, Equatable {
             self.dropout = dropout
         }
         if let modules = try fields.optionalStringList("target-modules") {
-            let known: Set = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+            let known: Set = [
+                "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj",
+            ]
             if let unknown = modules.first(where: { !known.contains($0) }) {
                 throw PipelineError.invalidExperiment(
                     path: path, field: "\(field).target-modules",
-                    reason: "\"\(unknown)\" is not one of " + known.sorted().joined(separator: ", "))
+                    reason: "\"\(unknown)\" is not one of " + known.sorted().joined(separator: ", ")
+                )
             }
             targetModules = modules
         }
@@ -282,7 +289,8 @@ public struct ExperimentGate: Sendable, Equatable {
 
     init(node: Node, folder: URL, path: String) throws {
         guard let mapping = node.mapping else {
-            throw PipelineError.invalidExperiment(path: path, field: "gate", reason: "must be a mapping")
+            throw PipelineError.invalidExperiment(
+                path: path, field: "gate", reason: "must be a mapping")
         }
         let fields = FieldReader(mapping: mapping, path: path, prefix: "gate.")
         try fields.rejectUnknown(["baseline", "candidates", "policy"])
@@ -314,7 +322,8 @@ struct FieldReader {
             guard allowed.contains(name) else {
                 throw PipelineError.invalidExperiment(
                     path: path, field: prefix + name,
-                    reason: "unknown key; allowed here: " + allowed.sorted().joined(separator: ", "))
+                    reason: "unknown key; allowed here: " + allowed.sorted().joined(separator: ", ")
+                )
             }
         }
     }
@@ -330,7 +339,8 @@ struct FieldReader {
 
     func string(_ key: String) throws -> String {
         guard let text = try optionalString(key) else {
-            throw PipelineError.invalidExperiment(path: path, field: prefix + key, reason: "is required")
+            throw PipelineError.invalidExperiment(
+                path: path, field: prefix + key, reason: "is required")
         }
         return text
     }

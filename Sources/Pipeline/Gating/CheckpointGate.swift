@@ -32,7 +32,8 @@ public struct CheckpointGate {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
             throw PipelineError.unreadableFile(
-                path: url.path, reason: error.localizedDescription + " Check the path of the policy file")
+                path: url.path,
+                reason: error.localizedDescription + " Check the path of the policy file")
         }
         do {
             return (try YAMLDecoder().decode(GatePolicy.self, from: text), text)

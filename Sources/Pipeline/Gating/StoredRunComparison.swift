@@ -59,8 +59,10 @@ public enum StoredRunComparison {
     /// The metric that stands for a task in gates, flips and summaries: `acc` for multiple
     /// choice, `rougeL` for summarization, `exact_match`, then `word_perplexity` for perplexity.
     public static func primaryMetric(among metrics: [String]) -> String? {
-        for preferred in ["acc", "rougeL", "exact_match", "chrf", "bleu", "word_perplexity",
-            "bits_per_byte", "byte_perplexity"]
+        for preferred in [
+            "acc", "rougeL", "exact_match", "chrf", "bleu", "word_perplexity",
+            "bits_per_byte", "byte_perplexity",
+        ]
         where metrics.contains(preferred) {
             return preferred
         }
@@ -100,13 +102,17 @@ public enum StoredRunComparison {
                             wordCount: $0.wordCount ?? 0, byteCount: $0.byteCount ?? 0)
                     }
                 }
-                data = .perplexity(baseline: documents(base), candidate: documents(cand), unit: unit)
+                data = .perplexity(
+                    baseline: documents(base), candidate: documents(cand), unit: unit)
             } else {
                 let b = base.map { $0.scores[metric] ?? 0 }
                 let c = cand.map { $0.scores[metric] ?? 0 }
-                let binary = (b + c).allSatisfy { $0 == 0 || $0 == 1 }
+                let binary =
+                    (b + c).allSatisfy { $0 == 0 || $0 == 1 }
                     && ["acc", "acc_norm", "exact_match"].contains(metric)
-                data = binary ? .binary(baseline: b, candidate: c) : .continuous(baseline: b, candidate: c)
+                data =
+                    binary
+                    ? .binary(baseline: b, candidate: c) : .continuous(baseline: b, candidate: c)
             }
             comparisons.append(
                 GateComparison(

@@ -50,9 +50,10 @@ public enum ProbeRunRecorder {
         folder: URL, lineagePrefix: String, manifest: CheckpointManifest, tracker: Tracker
     ) throws -> String {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
-        var name = String(folder.standardizedFileURL.lastPathComponent.map {
-            allowed.contains($0) ? $0 : "-"
-        })
+        var name = String(
+            folder.standardizedFileURL.lastPathComponent.map {
+                allowed.contains($0) ? $0 : "-"
+            })
         while name.hasPrefix(".") { name.removeFirst() }
         if name.isEmpty { name = "checkpoint" }
         var lastError: Error?

@@ -58,14 +58,16 @@ public struct ReportAssembler {
             let steps = try tracker.experiments.trainingSteps(fineTuneId: fineTune.id)
             if !steps.isEmpty {
                 lossCurves.append(
-                    LossCurve(stage: stage.name, steps: steps.map(\.step), losses: steps.map(\.loss)))
+                    LossCurve(
+                        stage: stage.name, steps: steps.map(\.step), losses: steps.map(\.loss)))
             }
         }
         var baselineName: String?
         var candidateName: String?
         var gate: GateReport?
         var flips: [FlipExample] = []
-        if let spec = experiment.gate, let candidate = spec.candidates.first(where: { gates[$0] != nil })
+        if let spec = experiment.gate,
+            let candidate = spec.candidates.first(where: { gates[$0] != nil })
         {
             baselineName = spec.baseline
             candidateName = candidate
@@ -143,7 +145,8 @@ public struct ReportAssembler {
             guard let baseRows = baseline.itemRows[name], let candRows = candidate.itemRows[name]
             else { continue }
             let items = Dictionary(
-                uniqueKeysWithValues: try task.items(limit: entry.limit).map { (String($0.id), $0) })
+                uniqueKeysWithValues: try task.items(limit: entry.limit).map { (String($0.id), $0) }
+            )
             var drops: [FlipExample] = []
             for (id, base) in baseRows {
                 guard let cand = candRows[id], cand.score < base.score,
@@ -152,7 +155,8 @@ public struct ReportAssembler {
                 let item = items[id]
                 func output(_ row: ItemScoreRecord) -> String {
                     if let choices = item?.choices, !choices.isEmpty,
-                        let index = row.prediction.flatMap(Int.init), choices.indices.contains(index)
+                        let index = row.prediction.flatMap(Int.init),
+                        choices.indices.contains(index)
                     {
                         return choices[index]
                     }

@@ -174,10 +174,12 @@ public struct ExperimentRunner {
             for candidate in spec.candidates {
                 let verdicts = try tracker.experiments.gateVerdicts(
                     candidateCommitId: done[candidate]!)
-                guard verdicts.contains(where: {
-                    $0.record.baselineCommitId == done[spec.baseline]
-                        && $0.record.policy == policy.text
-                }) else { return false }
+                guard
+                    verdicts.contains(where: {
+                        $0.record.baselineCommitId == done[spec.baseline]
+                            && $0.record.policy == policy.text
+                    })
+                else { return false }
             }
         }
         return true

@@ -105,7 +105,8 @@ public enum BLASRuntime {
             let separator = marker.firstIndex(of: "|"),
             userCore == String(marker[..<separator])
         {
-            return CoreDecision(coreToRequest: nil, reason: String(marker[marker.index(after: separator)...]))
+            return CoreDecision(
+                coreToRequest: nil, reason: String(marker[marker.index(after: separator)...]))
         }
         if let userCore {
             guard userCore.lowercased() == detectedCore.lowercased() else {
@@ -219,7 +220,8 @@ public enum BLASRuntime {
     /// One untimed warm-up call, then `repetitions` timed calls of `cblas_sgemm`.
     /// - Returns: the rate of each timed call in GFLOP/s (`2·n³ / seconds / 1e9`).
     public static func measureSgemm(size n: Int = 1024, repetitions: Int = 7) -> [Double] {
-        precondition(n > 0 && repetitions > 0, "measureSgemm: size \(n), repetitions \(repetitions)")
+        precondition(
+            n > 0 && repetitions > 0, "measureSgemm: size \(n), repetitions \(repetitions)")
         var rng = BenchmarkInputGenerator(seed: 1)
         let a = (0..<(n * n)).map { _ in Float(rng.nextUnit()) - 0.5 }
         let b = (0..<(n * n)).map { _ in Float(rng.nextUnit()) - 0.5 }

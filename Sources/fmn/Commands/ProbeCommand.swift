@@ -105,7 +105,8 @@ struct ProbeCommand: ParsableCommand {
                 FileHandle.standardError.write(
                     Data(
                         ("recorded probe run \(recorded.probeRunId) of checkpoint "
-                            + "\(recorded.commitId.prefix(12)) in \(tracker.layout.root.path)\n").utf8))
+                            + "\(recorded.commitId.prefix(12)) in \(tracker.layout.root.path)\n")
+                            .utf8))
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -113,7 +113,8 @@ final class RunProgress {
                 totalSteps = plan.totalSteps
             case .step(let step):
                 let elapsed = Date().timeIntervalSince(stageStart)
-                let eta = step.step > 0
+                let eta =
+                    step.step > 0
                     ? elapsed / Double(step.step) * Double(max(0, totalSteps - step.step)) : 0
                 let text = String(
                     format: "  %@ step %d/%d  loss %.4f  lr %.2e  %.0f tok/s  ETA %.0fs", stage,
@@ -121,7 +122,8 @@ final class RunProgress {
                 if isTerminal && !json {
                     let width = 24
                     let filled = totalSteps > 0 ? width * step.step / totalSteps : 0
-                    let bar = String(repeating: "█", count: filled)
+                    let bar =
+                        String(repeating: "█", count: filled)
                         + String(repeating: "·", count: width - filled)
                     FileHandle.standardError.write(Data("\r\u{1B}[K[\(bar)]\(text)".utf8))
                 } else if step.step == totalSteps || step.step % 10 == 0 || step.step == 1 {
@@ -141,9 +143,10 @@ final class RunProgress {
             line("probing \(checkpoint)")
         case .probing(let checkpoint, let probeEvent):
             if case .taskFinished(let result) = probeEvent {
-                let metric = result.metrics.first.map {
-                    String(format: "%@ %.4f", $0.name, $0.value)
-                } ?? ""
+                let metric =
+                    result.metrics.first.map {
+                        String(format: "%@ %.4f", $0.name, $0.value)
+                    } ?? ""
                 line(
                     String(
                         format: "  %@: %@ (%d items, %.1fs)", result.task, metric,
@@ -182,7 +185,8 @@ final class RunProgress {
         let matrix = summary.matrix
         let labels = matrix.columns.map(\.label)
         let nameWidth = max(8, matrix.stages.map(\.count).max() ?? 8)
-        let header = "".padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+        let header =
+            "".padding(toLength: nameWidth, withPad: " ", startingAt: 0)
             + labels.map { "  " + $0 }.joined()
         out.append(header)
         for (row, name) in matrix.stages.enumerated() {

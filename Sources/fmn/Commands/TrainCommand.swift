@@ -221,7 +221,8 @@ struct TrainCommand: ParsableCommand {
                 FileHandle.standardError.write(
                     Data(
                         ("committed \(commitId.prefix(12)) and recorded fine-tune "
-                            + "\(recorder.fineTuneId) in \(recorder.tracker.layout.root.path)\n").utf8))
+                            + "\(recorder.fineTuneId) in \(recorder.tracker.layout.root.path)\n")
+                            .utf8))
             } catch {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode(2)
