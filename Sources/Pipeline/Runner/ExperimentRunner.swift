@@ -63,8 +63,14 @@ public struct ExperimentRunner {
         _ = try MergeGate(policy: try CheckpointGate.loadPolicy(experiment.gate?.policy).policy)
     }
 
-    /// The stage tag of a checkpoint name (`base` or a stage).
+    /// The stage tag of a checkpoint name (`base` or a stage): `<experiment>/<checkpoint>`.
     public func tag(_ checkpoint: String) -> String { "\(experiment.name)/\(checkpoint)" }
+
+    /// The lineage branch ending at a checkpoint: `lineages/<experiment>/<checkpoint>`, a name
+    /// distinct from the stage tag so that either can be given as a REF without ambiguity.
+    public func lineage(_ checkpoint: String) -> String {
+        "lineages/\(experiment.name)/\(checkpoint)"
+    }
 
     /// Commit ids of the checkpoints already finished (by their tags).
     public func finishedCheckpoints() throws -> [String: String] {
@@ -109,7 +115,7 @@ public struct ExperimentRunner {
         let baseManifest = CheckpointManifest(
             kind: .base, parent: nil, method: "pretrained", toolVersion: toolVersion)
         let base = try tracker.commit(
-            folder: experiment.base, manifest: baseManifest, lineage: "\(experiment.name)/base",
+            folder: experiment.base, manifest: baseManifest, lineage: lineage("base"),
             stage: tag("base"))
         commits["base"] = base.checkpoint.commitId
         onEvent(.baseCommitted(commitId: base.checkpoint.commitId, reused: base.outcome.reused))
@@ -258,7 +264,7 @@ public struct ExperimentRunner {
                 toolVersion: toolVersion)
             let record = try tracker.finishFineTune(
                 id: fineTuneId, folder: output, manifest: manifest,
-                lineage: "\(experiment.name)/\(stage.name)", stage: tag(stage.name),
+                lineage: lineage(stage.name), stage: tag(stage.name),
                 seconds: Date().timeIntervalSince(started))
             onEvent(.stageCommitted(stage: stage.name, commitId: record.commitId))
             return record.commitId
