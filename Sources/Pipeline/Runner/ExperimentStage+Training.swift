@@ -20,45 +20,33 @@ extension ExperimentStage {
                 reason: "\"\(hyperparameters[key] ?? "")\" is not \(expected)")
         }
         for (key, text) in hyperparameters {
+            func number() throws -> Double {
+                guard let value = Double(text) else { throw fail(key, "a number") }
+                return value
+            }
+            func integer() throws -> Int {
+                guard let value = Int(text) else { throw fail(key, "an integer") }
+                return value
+            }
             switch key {
-            case "learning-rate":
-                guard let value = Double(text) else { throw fail(key, "a number") }
-                configuration.learningRate = value
-            case "weight-decay":
-                guard let value = Double(text) else { throw fail(key, "a number") }
-                configuration.weightDecay = value
-            case "batch-size":
-                guard let value = Int(text) else { throw fail(key, "an integer") }
-                configuration.batchSize = value
-            case "grad-accum":
-                guard let value = Int(text) else { throw fail(key, "an integer") }
-                configuration.gradientAccumulationSteps = value
-            case "max-steps":
-                guard let value = Int(text) else { throw fail(key, "an integer") }
-                configuration.maxSteps = value
-            case "epochs":
-                guard let value = Double(text) else { throw fail(key, "a number") }
-                configuration.epochs = value
-            case "warmup-steps":
-                guard let value = Int(text) else { throw fail(key, "an integer") }
-                configuration.warmupSteps = value
+            case "learning-rate": configuration.learningRate = try number()
+            case "weight-decay": configuration.weightDecay = try number()
+            case "batch-size": configuration.batchSize = try integer()
+            case "grad-accum": configuration.gradientAccumulationSteps = try integer()
+            case "max-steps": configuration.maxSteps = try integer()
+            case "epochs": configuration.epochs = try number()
+            case "warmup-steps": configuration.warmupSteps = try integer()
+            case "max-grad-norm": configuration.maxGradNorm = try number()
+            case "max-seq-len": configuration.maxSequenceLength = try integer()
+            case "save-every": configuration.saveEvery = try integer()
             case "schedule":
                 guard let value = LearningRateSchedule.Kind(rawValue: text) else {
                     throw fail(key, "constant, linear or cosine")
                 }
                 configuration.schedule = value
-            case "max-grad-norm":
-                guard let value = Double(text) else { throw fail(key, "a number") }
-                configuration.maxGradNorm = value
-            case "max-seq-len":
-                guard let value = Int(text) else { throw fail(key, "an integer") }
-                configuration.maxSequenceLength = value
             case "no-shuffle":
                 guard let value = Bool(text) else { throw fail(key, "true or false") }
                 configuration.shuffle = !value
-            case "save-every":
-                guard let value = Int(text) else { throw fail(key, "an integer") }
-                configuration.saveEvery = value
             default:
                 throw fail(key, "a known option")
             }
