@@ -85,7 +85,15 @@ import Testing
         #expect(markdown.contains("| first |") && markdown.contains("| second |"))
         #expect(html.contains("Score matrix") || html.contains("score matrix"))
 
+        let reportFile = report.appendingPathComponent("report.html")
+        let written =
+            try FileManager.default.attributesOfItem(atPath: reportFile.path)[
+                .modificationDate] as? Date
         let again = try run([experiment.path], in: folder)
+        let after =
+            try FileManager.default.attributesOfItem(atPath: reportFile.path)[
+                .modificationDate] as? Date
+        #expect(written != nil && written == after, "a finished experiment's report is left alone")
         #expect(again.status == first.status)
         #expect(again.stdout.contains("already finished"))
         for ref in ["tiny/base", "tiny/first", "tiny/second"] {

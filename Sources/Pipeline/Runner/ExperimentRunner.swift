@@ -161,8 +161,14 @@ public struct ExperimentRunner {
             suiteHash: prober.suiteRecord.contentHash, toolVersion: toolVersion)
         let input = try assembler.reportInput(gates: gates)
         let folder = reportsFolder.appendingPathComponent(experiment.name)
-        let files = try ReportFiles.write(input, to: folder)
-        onEvent(.reportWritten(files))
+        let existing = ["report.md", "report.html"].map { folder.appendingPathComponent($0) }
+        let files: [URL]
+        if wasFinished && existing.allSatisfy({ FileManager.default.fileExists(atPath: $0.path) }) {
+            files = existing  // nothing changed since they were written: leave them as they are
+        } else {
+            files = try ReportFiles.write(input, to: folder)
+            onEvent(.reportWritten(files))
+        }
         return ExperimentSummary(
             experiment: experiment.name, commits: commits, gates: gates, reportFiles: files,
             wasAlreadyFinished: wasFinished, matrix: input.matrix)
