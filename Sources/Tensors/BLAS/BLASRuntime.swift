@@ -217,7 +217,8 @@ public enum BLASRuntime {
 
     /// Measures single-precision matrix multiplication, `C = A·B` with `A, B, C` of `n × n`.
     ///
-    /// One untimed warm-up call, then `repetitions` timed calls of `cblas_sgemm`.
+    /// One untimed warm-up call, then `repetitions` timed calls of `Matmul.gemm` (OpenBLAS
+    /// `sgemm` in row blocks on every core, as ForgetMeNot runs it).
     /// - Returns: the rate of each timed call in GFLOP/s (`2·n³ / seconds / 1e9`).
     public static func measureSgemm(size n: Int = 1024, repetitions: Int = 7) -> [Double] {
         precondition(
@@ -226,11 +227,16 @@ public enum BLASRuntime {
         let a = (0..<(n * n)).map { _ in Float(rng.nextUnit()) - 0.5 }
         let b = (0..<(n * n)).map { _ in Float(rng.nextUnit()) - 0.5 }
         var c = [Float](repeating: 0, count: n * n)
-        let n32 = Int32(n)
         func multiply() {
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasNoTrans, n32, n32, n32, 1, a, n32, b, n32, 0,
-                &c, n32)
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    c.withUnsafeMutableBufferPointer { c in
+                        Matmul.gemm(
+                            m: n, n: n, k: n, a: a.baseAddress!, lda: n, b: b.baseAddress!,
+                            ldb: n, c: c.baseAddress!, ldc: n)
+                    }
+                }
+            }
         }
         multiply()
         var rates: [Double] = []

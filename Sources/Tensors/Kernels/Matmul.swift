@@ -1,5 +1,9 @@
 import COpenBLAS
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Single-precision matrix products through BLAS (`cblas_sgemm`, `cblas_sgemv`): the only place
 /// ForgetMeNot calls into BLAS for products.
 ///
@@ -18,12 +22,24 @@ import COpenBLAS
 /// ### References
 /// BLAS Technical Forum standard, `xGEMM`/`xGEMV`; OpenBLAS.
 public enum Matmul {
-    /// Switches OpenBLAS to one thread, once per process (see the type's notes).
+    /// Switches OpenBLAS to one thread, once per process (see the type's notes), and stops the
+    /// worker threads it started when it was loaded: idle, they spin on `sched_yield` for a
+    /// while (OpenBLAS's thread timeout, about 0.1 s), taking a core from short runs (measured:
+    /// a third of the CPU time of a 0.08 s probe task). `blas_thread_shutdown_` is looked up at
+    /// run time (it is exported by the pthreads builds, not declared in `cblas.h`).
     @usableFromInline
     static let singleThreadedBLAS: Bool = {
         openblas_set_num_threads(1)
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "blas_thread_shutdown_") {
+            typealias Shutdown = @convention(c) () -> Int32
+            _ = unsafeBitCast(symbol, to: Shutdown.self)()
+        }
         return true
     }()
+
+    /// Puts OpenBLAS in the single-threaded state `Matmul` uses, now rather than at the first
+    /// product; call early in `main` so that its idle threads stop spinning at once.
+    public static func prepareBLAS() { _ = singleThreadedBLAS }
 
     /// Products below this many multiply-adds run as one call.
     @usableFromInline
