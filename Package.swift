@@ -3,10 +3,18 @@
 //
 // Module graph (arrows point down only; see ../shared/STYLE.md §1):
 //   fmn → Pipeline → {Training, Probes, Tracking, Analysis, Reporting}
-//   Reporting → Analysis → Metrics;  Probes → {Transformer, Tokenizers, Metrics}
-//   Training → Transformer → {Tensors, Checkpoints};  Tensors → COpenBLAS;  Tracking → {GRDB, CLibGit2}
+//   Reporting → Analysis → Metrics;  Probes → {Tensors, Transformer, Tokenizers, Metrics}
+//   Training → Transformer → {Tensors, TensorsAVX2, Checkpoints};  TensorsAVX2 → Tensors → COpenBLAS;  Tracking → {GRDB, CLibGit2}
 
 import PackageDescription
+
+// TensorsAVX2 compiles the hottest inference kernels again for AVX2 + FMA; the rest of the
+// package targets baseline x86-64 and `KernelDispatch` picks a build at run time.
+#if arch(x86_64)
+    let avx2Settings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+    let avx2Settings: [SwiftSetting] = []
+#endif
 
 let package = Package(
     name: "ForgetMeNot",
@@ -30,13 +38,14 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["COpenBLAS"]),
         .target(name: "Checkpoints", dependencies: ["Tensors"]),
         .target(name: "Tokenizers"),
-        .target(name: "Transformer", dependencies: ["Tensors", "Checkpoints"]),
+        .target(name: "TensorsAVX2", dependencies: ["Tensors"], swiftSettings: avx2Settings),
+        .target(name: "Transformer", dependencies: ["Tensors", "TensorsAVX2", "Checkpoints"]),
         .target(name: "Training", dependencies: ["Transformer", "Tokenizers", "Checkpoints"]),
         .target(name: "Metrics"),
         .target(
             name: "Probes",
             dependencies: [
-                "Transformer", "Tokenizers", "Metrics",
+                "Tensors", "Transformer", "Tokenizers", "Metrics",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
@@ -65,7 +74,7 @@ let package = Package(
             ]),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TensorsAVX2", "TestSupport"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "TestSupport"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"]),
         .testTarget(name: "TransformerTests", dependencies: ["Transformer", "TestSupport"]),

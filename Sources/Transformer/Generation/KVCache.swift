@@ -68,8 +68,7 @@ extension DecoderModel {
         let q = FloatBuffer(count: n * qWidth)
         let context = FloatBuffer(count: n * qWidth)
         let out = FloatBuffer(count: n * c)
-        let probabilities = FloatBuffer(count: heads * n * (past + n))
-        defer { withExtendedLifetime((x, h, q, context, out, probabilities)) {} }
+        defer { withExtendedLifetime((x, h, q, context, out)) {} }
         var none: SeededGenerator?
         for (l, layer) in layers.enumerated() {
             _ = layer.inputNorm.forward(x.pointer, rows: n, into: h.pointer)
@@ -84,18 +83,18 @@ extension DecoderModel {
             rope.apply(q.pointer, rows: n, heads: heads) { past + $0 }
             rope.apply(keys + past * kvWidth, rows: n, heads: configuration.kvHeads) { past + $0 }
             let work = n * (past + n) * d
-            let body = { (i: Int) in
-                let g = i / group
-                Attention.attendHead(
-                    queries: q.pointer + i * d, queryStride: qWidth, keys: keys + g * d,
-                    values: values + g * d, keyStride: kvWidth, queryCount: n, past: past,
-                    headDim: d, probabilities: probabilities.pointer + i * n * (past + n),
-                    context: context.pointer + i * d, contextStride: qWidth)
+            let kvHeads = configuration.kvHeads
+            let body = { (g: Int) in
+                KernelDispatch.attendGroup(
+                    queries: q.pointer + g * group * d, queryStride: qWidth, heads: group,
+                    keys: keys + g * d, values: values + g * d, keyStride: kvWidth,
+                    queryCount: n, past: past, headDim: d, sharedEnd: nil, segmentStart: nil,
+                    context: context.pointer + g * group * d, contextStride: qWidth)
             }
             if work >= 1 << 15 {
-                Parallel.forEach(heads, body)
+                Parallel.forEach(kvHeads, body)
             } else {
-                for i in 0..<heads { body(i) }
+                for g in 0..<kvHeads { body(g) }
             }
             _ = attention.output.forward(
                 context.pointer, rows: n, into: out.pointer, generator: &none)

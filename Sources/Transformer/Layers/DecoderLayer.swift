@@ -87,6 +87,23 @@ public struct DecoderLayer: Sendable {
 
     /// Turns `dx` `[B·T, C]`, the gradient of the block output, into the gradient of its input,
     /// in place, adding parameter gradients to `gradients`.
+    /// The inference pass: updates the residual stream `x` `[B·T, C]` in place, attending as
+    /// `layout` says, and keeps nothing for backward. Adapters are applied without dropout.
+    func forwardInference(_ x: UnsafeMutablePointer<Float>, layout: AttentionLayout, rope: RoPE) {
+        let n = layout.batch * layout.length
+        let c = inputNorm.width
+        let h = FloatBuffer(count: n * c)
+        let out = FloatBuffer(count: n * c)
+        defer { withExtendedLifetime((h, out)) {} }
+        _ = inputNorm.forward(x, rows: n, into: h.pointer)
+        attention.forwardInference(h.pointer, layout: layout, into: out.pointer, rope: rope)
+        VectorKernels.add(out.pointer, into: x, count: n * c)
+        _ = postAttentionNorm.forward(x, rows: n, into: h.pointer)
+        var none: SeededGenerator?
+        _ = mlp.forward(h.pointer, rows: n, into: out.pointer, generator: &none)
+        VectorKernels.add(out.pointer, into: x, count: n * c)
+    }
+
     public func backward(
         _ dx: UnsafeMutablePointer<Float>, batch: Int, length: Int, cache: Cache, rope: RoPE,
         gradients: inout Gradients

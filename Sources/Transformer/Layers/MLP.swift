@@ -65,13 +65,9 @@ public struct MLP: Sendable {
             let count = range.count
             let start = range.lowerBound
             // a = g·σ(g)·u with σ(g) = 1/(1+exp(-g)), exp vectorised.
-            let e = a.pointer + start
-            for j in 0..<count { e[j] = -g.pointer[start + j] }
-            VectorKernels.exp(e, count: count)
-            for j in 0..<count {
-                let z = g.pointer[start + j]
-                e[j] = z / (1 + e[j]) * u.pointer[start + j]
-            }
+            KernelDispatch.siluProduct(
+                gate: g.pointer + start, up: u.pointer + start, into: a.pointer + start,
+                count: count)
         }
         let dc = down.forward(a.pointer, rows: rows, into: out, generator: &generator)
         return Cache(

@@ -71,23 +71,30 @@ extension DecoderModel {
         return forwardUnchecked(tokens, batch: b, length: t, generator: &generator, keep: true)
     }
 
-    /// The forward pass; with `keep == false` each block's activations are released as soon as
-    /// the next block has run (inference).
+    /// The forward pass. With `keep == false` (inference) nothing is kept for backward and
+    /// attention follows `layout` (plain causal when nil) with the fused inference kernel; with
+    /// `keep == true` every activation is kept and `layout` must be nil.
     func forwardUnchecked(
         _ tokens: [[Int]], batch b: Int, length t: Int, generator: inout SeededGenerator?,
-        keep: Bool
+        keep: Bool, layout: AttentionLayout? = nil
     ) -> Cache {
+        precondition(!keep || layout == nil, "DecoderModel: layouts are for inference only")
         let n = b * t
         let c = configuration.hiddenSize
         let ids = tokens.flatMap { $0 }
         let x = FloatBuffer(count: n * c)
         embedding.forward(ids, into: x.pointer)
         var caches: [DecoderLayer.Cache] = []
-        for layer in layers {
-            let cache = layer.forward(
-                x.pointer, batch: b, length: t, rope: rope, generator: &generator,
-                forBackward: keep)
-            if keep { caches.append(cache) }
+        if keep {
+            for layer in layers {
+                caches.append(
+                    layer.forward(
+                        x.pointer, batch: b, length: t, rope: rope, generator: &generator,
+                        forBackward: true))
+            }
+        } else {
+            let pattern = layout ?? .causal(batch: b, length: t)
+            for layer in layers { layer.forwardInference(x.pointer, layout: pattern, rope: rope) }
         }
         let hidden = FloatBuffer(count: n * c)
         let normCache = finalNorm.forward(x.pointer, rows: n, into: hidden.pointer)
