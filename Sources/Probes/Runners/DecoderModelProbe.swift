@@ -6,10 +6,13 @@ import Transformer
 /// adapter, applied unmerged) and the model folder's `tokenizer.json`.
 ///
 /// - Window: `max_position_embeddings` from `config.json` (lm-eval's `max_length`).
-/// - Scoring: one forward pass per batch; requests are right-padded with token 0 to the batch's
-///   longest input (causal attention makes padding after a request invisible to it, as in
-///   lm-eval's own padded batches). Log-softmax is taken in float64 over the float32 logits of
-///   the scored positions only; the argmax takes the first index on ties.
+/// - Scoring: one forward pass per batch of groups. The requests of a group (the choices of one
+///   item) share their context, which runs once: the group is a `BranchedSequence` whose
+///   branches are each request's remaining input, so every request sees exactly its own
+///   `context + continuation` (as lm-eval's separate requests do), at a fraction of the tokens.
+///   Sequences are right-padded with token 0 to the batch's longest (invisible to them, as in
+///   lm-eval's padded batches). Log-softmax of the scored positions only, from float32 logits;
+///   the argmax takes the first index on ties.
 /// - Generation: `DecoderModel.generate` with the KV cache, greedy, stopping at EOS.
 /// - Encoding adds the tokenizer's default special tokens (BOS); decoding skips them.
 public struct DecoderModelProbe: ProbeLanguageModel, Sendable {
@@ -52,33 +55,41 @@ public struct DecoderModelProbe: ProbeLanguageModel, Sendable {
     public func decode(_ ids: [Int]) -> String { tokenizer.decode(ids, skipSpecialTokens: true) }
 
     public func logLikelihoods(_ requests: [ProbeScoringRequest]) throws -> [ProbeTokenScore] {
-        guard !requests.isEmpty else { return [] }
-        let t = requests.map(\.input.count).max()!
-        let batch = requests.map { $0.input + [Int](repeating: 0, count: t - $0.input.count) }
-        let logits = try model.logits(batch)
-        let v = model.configuration.vocabSize
-        return logits.scalars.withUnsafeBufferPointer { all in
-            requests.enumerated().map { b, request in
-                var total = 0.0
-                var greedy = true
-                let n = request.targets.count
-                let first = request.input.count - n
-                for (k, target) in request.targets.enumerated() {
-                    let row = UnsafeBufferPointer(
-                        rebasing: all[((b * t + first + k) * v)..<((b * t + first + k + 1) * v)])
-                    var maxValue = row[0]
-                    var maxIndex = 0
-                    for i in 1..<v where row[i] > maxValue {
-                        maxValue = row[i]
-                        maxIndex = i
-                    }
-                    var sum = 0.0
-                    let m = Double(maxValue)
-                    for i in 0..<v { sum += exp(Double(row[i]) - m) }
-                    total += Double(row[target]) - m - log(sum)
-                    if maxIndex != target { greedy = false }
+        try logLikelihoods(groups: requests.map { [$0] }).map { $0[0] }
+    }
+
+    /// Runs each group as one `BranchedSequence`: the inputs' shared prefix once, then each
+    /// request's remaining input tokens as a branch (`DecoderModel.scoreTargets`), all groups of
+    /// the call in one batched pass.
+    public func logLikelihoods(groups: [[ProbeScoringRequest]]) throws -> [[ProbeTokenScore]] {
+        var sequences: [BranchedSequence] = []
+        var targets: [[ScoredTarget]] = []
+        for group in groups {
+            let shared = ProbeScoringRequest.sharedPrefixLength(group)
+            let sequence = BranchedSequence(
+                prefix: Array(group.first?.input.prefix(shared) ?? []),
+                branches: group.map { Array($0.input[shared...]) })
+            var list: [ScoredTarget] = []
+            for (c, request) in group.enumerated() {
+                let first = request.input.count - request.targets.count
+                for (k, token) in request.targets.enumerated() {
+                    list.append(
+                        ScoredTarget(
+                            row: sequence.flatIndex(branch: c, position: first + k), token: token))
                 }
-                return ProbeTokenScore(logLikelihood: total, isGreedy: greedy)
+            }
+            sequences.append(sequence)
+            targets.append(list)
+        }
+        let scores = try model.scoreTargets(sequences, targets: targets)
+        return zip(groups, scores).map { group, scored in
+            var next = 0
+            return group.map { request in
+                let mine = scored[next..<(next + request.targets.count)]
+                next += request.targets.count
+                return ProbeTokenScore(
+                    logLikelihood: mine.reduce(0.0) { $0 + $1.logProbability },
+                    isGreedy: mine.allSatisfy(\.isArgmax))
             }
         }
     }

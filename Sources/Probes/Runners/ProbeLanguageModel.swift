@@ -39,7 +39,10 @@ public struct ProbeTokenScore: Sendable, Hashable {
 ///
 /// `DecoderModelProbe` implements it over `Transformer.DecoderModel` (with an optional LoRA
 /// adapter) and a `Tokenizers.Tokenizer`; tests implement it with small stand-ins.
-public protocol ProbeLanguageModel {
+///
+/// `ProbeRunner` calls a model from several threads at once (one batch or one generation per
+/// core), so conformers must be safe to share: `Sendable`, and no mutable state behind it.
+public protocol ProbeLanguageModel: Sendable {
     /// The number of positions the model attends over (lm-eval's `max_length`,
     /// `max_position_embeddings`).
     var maxLength: Int { get }
@@ -60,9 +63,40 @@ public protocol ProbeLanguageModel {
     /// per request, in order.
     /// - Throws: model failures (bad ids, too long inputs).
     func logLikelihoods(_ requests: [ProbeScoringRequest]) throws -> [ProbeTokenScore]
+    /// Scores groups of requests: the requests of one group usually share a long input prefix
+    /// (the choices of one item share the context), which an implementation may run once. The
+    /// scores must equal `logLikelihoods(group)` up to float rounding. The default flattens the
+    /// groups into one `logLikelihoods` call.
+    func logLikelihoods(groups: [[ProbeScoringRequest]]) throws -> [[ProbeTokenScore]]
     /// Greedy decoding with a KV cache: appends argmax tokens to `prompt` until `eosTokenId`
     /// (not returned), `maxNewTokens` tokens, or `shouldStop(generatedSoFar)` returns true.
     /// - Returns: the new tokens.
     func greedyGenerate(prompt: [Int], maxNewTokens: Int, shouldStop: ([Int]) -> Bool) throws
         -> [Int]
+}
+
+extension ProbeLanguageModel {
+    public func logLikelihoods(groups: [[ProbeScoringRequest]]) throws -> [[ProbeTokenScore]] {
+        let scores = try logLikelihoods(groups.flatMap { $0 })
+        var next = 0
+        return groups.map { group in
+            defer { next += group.count }
+            return Array(scores[next..<(next + group.count)])
+        }
+    }
+}
+
+extension ProbeScoringRequest {
+    /// The length of the longest input prefix that all `requests` share (at most the shortest
+    /// input).
+    public static func sharedPrefixLength(_ requests: [ProbeScoringRequest]) -> Int {
+        guard let first = requests.first?.input else { return 0 }
+        var length = requests.map(\.input.count).min()!
+        for request in requests.dropFirst() {
+            var i = 0
+            while i < length, request.input[i] == first[i] { i += 1 }
+            length = i
+        }
+        return length
+    }
 }

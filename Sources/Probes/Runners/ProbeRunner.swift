@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 
 /// Runs probe tasks on a `ProbeLanguageModel` and scores them exactly as lm-evaluation-harness
 /// 0.4 does.
@@ -144,30 +145,48 @@ public struct ProbeRunner: Sendable {
         )
     }
 
-    /// Scores requests in batches (at most `batchSize` requests and `tokenBudget` padded tokens),
-    /// longest first (as lm-eval orders them), returning scores in
-    /// the original order; empty continuations score 0 and count as greedy.
-    func score(_ requests: [ProbeScoringRequest?], model: some ProbeLanguageModel) throws
-        -> [ProbeTokenScore]
+    /// Scores groups of requests (the choices of one item, or one rolling window) in batches of
+    /// at most `batchSize` groups and `tokenBudget` padded tokens, longest first (as lm-eval
+    /// orders them); the batches run in parallel, one per core. Scores come back in the original
+    /// order; empty continuations (nil) score 0 and count as greedy.
+    func score(_ groups: [[ProbeScoringRequest?]], model: some ProbeLanguageModel) throws
+        -> [[ProbeTokenScore]]
     {
-        var scores = [ProbeTokenScore](
-            repeating: ProbeTokenScore(logLikelihood: 0, isGreedy: true), count: requests.count)
-        let order = requests.indices.filter { requests[$0] != nil }.sorted {
-            let a = requests[$0]!.input.count
-            let b = requests[$1]!.input.count
-            return a != b ? a > b : $0 < $1
+        let real = groups.map { $0.compactMap { $0 } }
+        // Tokens a group costs when its shared prefix runs once (what the model pads to).
+        let cost = real.map { group -> Int in
+            let shared = ProbeScoringRequest.sharedPrefixLength(group)
+            return group.reduce(shared) { $0 + $1.input.count - shared }
         }
+        let order = real.indices.filter { !real[$0].isEmpty }.sorted {
+            cost[$0] != cost[$1] ? cost[$0] > cost[$1] : $0 < $1
+        }
+        var batches: [[Int]] = []
         var i = 0
         while i < order.count {
-            // At most batchSize requests and tokenBudget padded tokens (the longest comes first).
-            let longest = requests[order[i]]!.input.count
-            let fit = max(1, tokenBudget / max(1, longest))
-            let chunk = Array(order[i..<min(i + min(batchSize, fit), order.count)])
-            let out = try model.logLikelihoods(chunk.map { requests[$0]! })
-            for (k, index) in chunk.enumerated() { scores[index] = out[k] }
-            i += chunk.count
+            // The longest group comes first, so it sets the padded length of its batch.
+            let fit = max(1, tokenBudget / max(1, cost[order[i]]))
+            let end = min(i + min(batchSize, fit), order.count)
+            batches.append(Array(order[i..<end]))
+            i = end
         }
-        return scores
+        let results = try Parallel.map(batches.count) { b in
+            try model.logLikelihoods(groups: batches[b].map { real[$0] })
+        }
+        var scored = [[ProbeTokenScore]](repeating: [], count: groups.count)
+        for (batch, result) in zip(batches, results) {
+            for (index, scores) in zip(batch, result) { scored[index] = scores }
+        }
+        return groups.indices.map { g in
+            var next = 0
+            return groups[g].map { request in
+                guard request != nil else {
+                    return ProbeTokenScore(logLikelihood: 0, isGreedy: true)
+                }
+                defer { next += 1 }
+                return scored[g][next]
+            }
+        }
     }
 
     // MARK: - Multiple choice and loglikelihood
@@ -176,8 +195,7 @@ public struct ProbeRunner: Sendable {
         throws
         -> ProbeTaskResult
     {
-        var requests: [ProbeScoringRequest?] = []
-        var owners: [(item: Int, choice: Int)] = []
+        var groups: [[ProbeScoringRequest?]] = []
         var truncated = [Int](repeating: 0, count: items.count)
         var inputTokens = 0
         for (n, item) in items.enumerated() {
@@ -185,7 +203,8 @@ public struct ProbeRunner: Sendable {
                 task.outputType == .multipleChoice
                 ? item.choices.map { task.targetDelimiter + $0 }
                 : [task.targetDelimiter + (item.targets.first ?? "")]
-            for (c, continuation) in continuations.enumerated() {
+            var group: [ProbeScoringRequest?] = []
+            for continuation in continuations {
                 let (ctx, cont) = try Self.encodePair(
                     context: item.context, continuation: continuation, model: model)
                 if cont.count > model.maxLength {
@@ -193,19 +212,19 @@ public struct ProbeRunner: Sendable {
                         task: task.name, itemId: item.id, tokens: cont.count,
                         maxLength: model.maxLength)
                 }
-                owners.append((n, c))
                 if cont.isEmpty {
-                    requests.append(nil)
+                    group.append(nil)
                     continue
                 }
                 let (request, cut) = Self.request(
                     context: ctx, continuation: cont, maxLength: model.maxLength)
                 truncated[n] = max(truncated[n], cut)
                 inputTokens += request.input.count
-                requests.append(request)
+                group.append(request)
             }
+            groups.append(group)
         }
-        let scores = try score(requests, model: model)
+        let scores = try score(groups, model: model)
         var results = items.enumerated().map { n, item in
             var r = ProbeItemResult(itemId: item.id, line: item.document.line)
             r.truncatedTokens = truncated[n]
@@ -213,9 +232,9 @@ public struct ProbeRunner: Sendable {
             r.choiceIsGreedy = []
             return r
         }
-        for (k, owner) in owners.enumerated() {
-            results[owner.item].choiceLogLikelihoods!.append(scores[k].logLikelihood)
-            results[owner.item].choiceIsGreedy!.append(scores[k].isGreedy)
+        for (n, itemScores) in scores.enumerated() {
+            results[n].choiceLogLikelihoods = itemScores.map(\.logLikelihood)
+            results[n].choiceIsGreedy = itemScores.map(\.isGreedy)
         }
         var metricValues: [String: [Double]] = [:]
         for (n, item) in items.enumerated() {
@@ -291,7 +310,7 @@ public struct ProbeRunner: Sendable {
     func runRolling(_ task: ProbeTask, items: [ProbeItem], model: some ProbeLanguageModel) throws
         -> ProbeTaskResult
     {
-        var requests: [ProbeScoringRequest?] = []
+        var groups: [[ProbeScoringRequest?]] = []
         var owners: [Int] = []
         var results: [ProbeItemResult] = []
         var inputTokens = 0
@@ -310,13 +329,13 @@ public struct ProbeRunner: Sendable {
                 let (request, _) = Self.request(
                     context: w.context, continuation: w.scored, maxLength: model.maxLength)
                 inputTokens += request.input.count
-                requests.append(request)
+                groups.append([request])
                 owners.append(n)
             }
         }
-        let scores = try score(requests, model: model)
+        let scores = try score(groups, model: model)
         var sums = [Double](repeating: 0, count: items.count)
-        for (k, owner) in owners.enumerated() { sums[owner] += scores[k].logLikelihood }
+        for (k, owner) in owners.enumerated() { sums[owner] += scores[k][0].logLikelihood }
         for n in results.indices { results[n].logLikelihood = sums[n] }
         let words = results.map { $0.wordCount! }
         let bytes = results.map { $0.byteCount! }
@@ -350,17 +369,24 @@ public struct ProbeRunner: Sendable {
         if let eos = model.eosText, !eos.isEmpty, !until.contains(eos) { until.append(eos) }
         let stops = until.filter { !$0.isEmpty }
         let maxContext = max(1, model.maxLength - options.maxGenTokens)
-        var results: [ProbeItemResult] = []
-        var inputTokens = 0
-        for item in items {
+        let prompts = try items.map { item in
             let encoded = try model.encode(item.context)
-            let prompt = Array(encoded.suffix(maxContext))
-            let generated = try model.greedyGenerate(
-                prompt: prompt, maxNewTokens: options.maxGenTokens,
+            return (encoded: encoded, prompt: Array(encoded.suffix(maxContext)))
+        }
+        // One generation per core at a time; each is sequential (token by token) on its own.
+        let generations = try Parallel.map(items.count) { n in
+            try model.greedyGenerate(
+                prompt: prompts[n].prompt, maxNewTokens: options.maxGenTokens,
                 shouldStop: { tokens in
                     let text = model.decode(tokens)
                     return stops.contains { text.contains($0) }
                 })
+        }
+        var results: [ProbeItemResult] = []
+        var inputTokens = 0
+        for (n, item) in items.enumerated() {
+            let (encoded, prompt) = prompts[n]
+            let generated = generations[n]
             var text = model.decode(generated)
             for stop in stops {
                 text = PythonStrings.split(text, separator: stop, maxSplit: 1)[0]
