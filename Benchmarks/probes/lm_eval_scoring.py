@@ -8,7 +8,8 @@ The requests are rebuilt from the reference JSON (`context` + `continuations`, `
 `prompt` + `generation_kwargs`), so both sides score exactly the same strings.
 
     python3 Benchmarks/probes/lm_eval_scoring.py --threads 2 --repeats 3 sst2 copa tinystories
-Prints one JSON object per task: seconds (best), items/s, input tokens/s.
+Prints one JSON object per task: the task file's `task:` name, seconds (best), items/s, input
+tokens/s; `fmn bench probe --reference` reads these lines.
 Needs lm-eval 0.4.13, torch and transformers (the reference's versions); no network.
 """
 import argparse
@@ -25,6 +26,14 @@ HERE = Path(__file__).resolve().parent
 SHARED = Path(os.environ.get("FMN_SHARED_DIR", HERE.parent.parent.parent / "shared"))
 REFERENCE = SHARED / "reference" / "probes"
 MODEL = SHARED / "data" / "models" / "stories260K-hf"
+
+
+def task_name(task: str) -> str:
+    """The `task:` name of the reference task file (what `fmn bench probe` reports)."""
+    for line in (REFERENCE / "tasks" / f"{task}.yaml").read_text().splitlines():
+        if line.startswith("task:"):
+            return line.split(":", 1)[1].strip().strip("'\"")
+    return task
 
 
 def requests_for(task: str):
@@ -74,7 +83,7 @@ def main() -> None:
             times.append(time.perf_counter() - start)
         best = min(times)
         print(json.dumps({
-            "task": task, "kind": kind, "threads": args.threads, "seconds": round(best, 4),
+            "task": task_name(task), "reference_file": f"{task}.stories260K.json", "kind": kind, "threads": args.threads, "seconds": round(best, 4),
             "all_seconds": [round(t, 4) for t in times], "items": items,
             "items_per_s": round(items / best, 1), "input_tokens": tokens,
             "input_tokens_per_s": round(tokens / best),

@@ -66,6 +66,18 @@ func environment(removing names: [String], adding extra: [String: String] = [:])
         #expect((blas["sgemm_gflops"] as? Double ?? 0) > 0)
     }
 
+    @Test func kernelBuildFollowsTheCPUAndCanBeForcedToBaseline() throws {
+        let flags =
+            try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+            .split(separator: "\n").first { $0.hasPrefix("flags") }?
+            .split(separator: " ").map(String.init) ?? []
+        let automatic = try doctorJSON(environment(removing: ["FMN_KERNELS"]))
+        let expected = flags.contains("avx2") && flags.contains("fma") ? "avx2" : "baseline"
+        #expect(automatic["kernels"] as? String == expected)
+        let forced = try doctorJSON(environment(removing: [], adding: ["FMN_KERNELS": "baseline"]))
+        #expect(forced["kernels"] as? String == "baseline")
+    }
+
     @Test func usersOwnCoreTypeIsRespected() throws {
         // Sandybridge (AVX) runs on every x86-64 CPU this project targets and is never fmn's
         // automatic choice on an AVX2 or AVX-512 machine, so seeing it proves the user's value won.

@@ -133,7 +133,8 @@ public enum AttentionKernel {
         }
     }
 
-    /// `Σ x[i] · y[i]` in two SIMD8 accumulators (independent chains).
+    /// `Σ x[i] · y[i]` in four SIMD8 accumulators (independent chains), then two, then single
+    /// elements.
     @_transparent
     public static func dot<Arithmetic: LaneArithmetic>(
         _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int,
@@ -141,7 +142,28 @@ public enum AttentionKernel {
     ) -> Float {
         var a0 = SIMD8<Float>(repeating: 0)
         var a1 = SIMD8<Float>(repeating: 0)
+        var a2 = SIMD8<Float>(repeating: 0)
+        var a3 = SIMD8<Float>(repeating: 0)
         var i = 0
+        while i + 32 <= count {
+            let px = UnsafeRawPointer(x + i)
+            let py = UnsafeRawPointer(y + i)
+            a0 = Arithmetic.multiplyAdd(
+                px.loadUnaligned(as: SIMD8<Float>.self), py.loadUnaligned(as: SIMD8<Float>.self),
+                a0)
+            a1 = Arithmetic.multiplyAdd(
+                px.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self),
+                py.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self), a1)
+            a2 = Arithmetic.multiplyAdd(
+                px.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self),
+                py.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self), a2)
+            a3 = Arithmetic.multiplyAdd(
+                px.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self),
+                py.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self), a3)
+            i += 32
+        }
+        a0 += a2
+        a1 += a3
         while i + 16 <= count {
             let px = UnsafeRawPointer(x + i)
             let py = UnsafeRawPointer(y + i)

@@ -203,7 +203,7 @@ extension VectorKernels {
         p = p * r + 4.166_579_589_4e-2
         p = p * r + 1.666_666_545_9e-1
         p = p * r + 5.000_000_120_1e-1
-        let y = p * r * r + r + 1
+        let y = p * (r * r) + (r + 1)
         let bits = (t.bitPattern &- 0x4B40_0000 &+ 127) &<< 23
         return y * Float(bitPattern: bits)
     }
@@ -234,7 +234,7 @@ extension VectorKernels {
         p = Arithmetic.multiplyAdd(p, r, SIMD8(repeating: 4.166_579_589_4e-2))
         p = Arithmetic.multiplyAdd(p, r, SIMD8(repeating: 1.666_666_545_9e-1))
         p = Arithmetic.multiplyAdd(p, r, SIMD8(repeating: 5.000_000_120_1e-1))
-        let y = Arithmetic.multiplyAdd(p * r, r, r) + 1
+        let y = Arithmetic.multiplyAdd(p, r * r, r + 1)
         let bits = unsafeBitCast(t, to: SIMD8<UInt32>.self)
         let scale = (bits &- 0x4B40_0000 &+ 127) &<< 23
         return y * unsafeBitCast(scale, to: SIMD8<Float>.self)

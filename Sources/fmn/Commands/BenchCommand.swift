@@ -16,6 +16,7 @@ struct BenchCommand: ParsableCommand {
             BenchForwardCommand.self,
             BenchStoreCommand.self,
             BenchTrainCommand.self,
+            BenchProbeCommand.self,
         ]
     )
 }

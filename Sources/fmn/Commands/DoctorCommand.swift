@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Tensors
 import Tracking
+import Transformer
 
 /// `fmn doctor`: the libraries this tool runs on, the BLAS kernel in use and how fast it is.
 struct DoctorCommand: ParsableCommand {
@@ -80,6 +81,8 @@ struct DoctorReport: Encodable {
     var sqlite: String
     var blas: BLAS
     var cpu: CPU
+    /// The build of the SIMD inference kernels in use: "avx2" or "baseline" (`KernelDispatch`).
+    var kernels: String
     var warnings: [String]
 
     static func measure(size: Int, repetitions: Int) -> DoctorReport {
@@ -90,9 +93,8 @@ struct DoctorReport: Encodable {
         let threads = BLASRuntime.threadCount
         let runs = BLASRuntime.measureSgemm(size: size, repetitions: repetitions)
         let median = runs.sorted()[runs.count / 2]
-        let peak = megahertz.map {
-            Double(min(threads, cores)) * $0 / 1000 * tier.peakFlopsPerCycle
-        }
+        // fmn runs one single-threaded sgemm per core side by side (`Matmul`).
+        let peak = megahertz.map { Double(cores) * $0 / 1000 * tier.peakFlopsPerCycle }
         let core = BLASRuntime.coreName
         var warnings: [String] = []
         if let coreTier = BLASRuntime.InstructionTier(openBLASCore: core), coreTier < tier {
@@ -125,7 +127,7 @@ struct DoctorReport: Encodable {
             cpu: CPU(
                 model: model, cores: cores, megahertz: megahertz,
                 instructionTier: tier.description),
-            warnings: warnings)
+            kernels: KernelDispatch.name, warnings: warnings)
     }
 
     func jsonString() throws -> String {
@@ -141,7 +143,7 @@ struct DoctorReport: Encodable {
             "SQLite    \(sqlite)",
             "OpenBLAS  \(blas.version)",
             "  core    \(blas.core): \(blas.coreReason)",
-            "  threads \(blas.threads)",
+            "  threads \(blas.threads) per call; fmn splits products over its cores",
         ]
         var sgemm = String(
             format: "  sgemm   %.1f GFLOP/s (%d³, median of %d)", blas.sgemmGFLOPS, blas.sgemmSize,
@@ -152,6 +154,9 @@ struct DoctorReport: Encodable {
         lines.append(sgemm)
         let clock = cpu.megahertz.map { String(format: " at %.0f MHz", $0) } ?? ""
         lines.append("CPU       \(cpu.model), \(cpu.cores) cores\(clock), \(cpu.instructionTier)")
+        lines.append(
+            "kernels   \(kernels) (attention, log-softmax and SwiGLU; "
+                + (kernels == "avx2" ? "built for AVX2 + FMA)" : "baseline x86-64 build)"))
         lines += warnings.map { "warning: \($0)" }
         return lines.joined(separator: "\n")
     }
