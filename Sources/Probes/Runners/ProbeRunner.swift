@@ -38,7 +38,8 @@ import Tensors
 /// `loglikelihood_rolling`, `generate_until`; `lm_eval/utils.py` `get_rolling_token_windows`,
 /// `make_disjoint_window`; `ConfigurableTask.process_results`.
 public struct ProbeRunner: Sendable {
-    /// Requests per model call (lm-eval's `--batch_size`).
+    /// Groups of requests per model call: items (whose choices share one pass over the context)
+    /// or rolling windows. lm-eval's `--batch_size` counts requests instead.
     public var batchSize: Int
     /// Most padded tokens per model call (B × T): long requests go in smaller batches, which
     /// keeps the attention buffers small (measured: 4 × 512 tokens costs a third more CPU time

@@ -41,7 +41,9 @@ struct BenchProbeCommand: ParsableCommand {
     @Option(name: .long, help: "At most N items per task.")
     var limit: Int?
 
-    @Option(name: .long, help: "Requests per forward pass.")
+    @Option(
+        name: .long,
+        help: "Items per forward pass (the choices of an item share one pass over its context).")
     var batchSize = 8
 
     @Option(name: .long, help: "Timed runs per task (best and median are reported).")

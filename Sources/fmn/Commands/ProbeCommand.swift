@@ -47,7 +47,9 @@ struct ProbeCommand: ParsableCommand {
     @Option(name: .long, help: "At most N items per task.")
     var limit: Int?
 
-    @Option(name: .long, help: "Requests per forward pass.")
+    @Option(
+        name: .long,
+        help: "Items per forward pass (the choices of an item share one pass over its context).")
     var batchSize = 8
 
     @Flag(name: .long, help: "Print the full result as JSON (per-item records included).")
