@@ -133,7 +133,7 @@ public enum AttentionKernel {
         }
     }
 
-    /// `Σ x[i] · y[i]` in four SIMD8 accumulators (independent chains), then two, then single
+    /// `Σ x[i] · y[i]` in four SIMD8 accumulators (independent chains), then eight and single
     /// elements.
     @_transparent
     public static func dot<Arithmetic: LaneArithmetic>(
@@ -164,16 +164,11 @@ public enum AttentionKernel {
         }
         a0 += a2
         a1 += a3
-        while i + 16 <= count {
-            let px = UnsafeRawPointer(x + i)
-            let py = UnsafeRawPointer(y + i)
+        while i + 8 <= count {
             a0 = Arithmetic.multiplyAdd(
-                px.loadUnaligned(as: SIMD8<Float>.self), py.loadUnaligned(as: SIMD8<Float>.self),
-                a0)
-            a1 = Arithmetic.multiplyAdd(
-                px.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self),
-                py.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self), a1)
-            i += 16
+                UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self),
+                UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self), a0)
+            i += 8
         }
         var total = (a0 + a1).sum()
         while i < count {

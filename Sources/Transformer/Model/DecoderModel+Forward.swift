@@ -160,12 +160,54 @@ extension DecoderModel {
     ) -> [Float] {
         let v = configuration.vocabSize
         let c = configuration.hiddenSize
-        let chunk = headChunkRows
         var losses = [Float](repeating: 0, count: rows.count)
+        let dGathered = FloatBuffer(
+            count: gradientScale == nil ? 0 : min(headChunkRows, rows.count) * c)
+        defer { withExtendedLifetime(dGathered) {} }
+        forEachHeadChunk(hidden: hidden, rows: rows) { start, m, gathered, logits, w in
+            targets.withUnsafeBufferPointer { tg in
+                losses.withUnsafeMutableBufferPointer { ls in
+                    CrossEntropy.forwardBackward(
+                        logits: logits, rows: m, vocabSize: v, targets: tg.baseAddress! + start,
+                        losses: ls.baseAddress! + start, gradientScale: gradientScale)
+                }
+            }
+            guard gradientScale != nil, let dHidden else { return }
+            Matmul.gemm(
+                m: m, n: c, k: v, a: logits, lda: v, b: w, ldb: c, c: dGathered.pointer, ldc: c)
+            for r in 0..<m {
+                (dHidden.pointer + rows[start + r] * c).update(
+                    from: dGathered.pointer + r * c, count: c)
+            }
+            if dOutputWeight != nil {
+                dOutputWeight!.scalars.withUnsafeMutableBufferPointer { dw in
+                    Matmul.gemm(
+                        transposeA: true, m: v, n: c, k: m, a: logits, lda: v, b: gathered,
+                        ldb: c, beta: 1, c: dw.baseAddress!, ldc: c)
+                }
+            }
+        }
+        return losses
+    }
+
+    /// The LM head over the given rows of `hidden` `[·, C]`, `headChunkRows` at a time: gathers
+    /// the rows, multiplies them by the output weight, and calls `body(start, m, gathered,
+    /// logits, weight)` with the chunk's first index into `rows`, its row count, the gathered
+    /// inputs `[m, C]`, their logits `[m, V]` (scratch `body` may overwrite) and the weight
+    /// `[V, C]`. Never holds more than one chunk of logits.
+    func forEachHeadChunk(
+        hidden: FloatBuffer, rows: [Int],
+        _ body: (
+            _ start: Int, _ count: Int, _ gathered: UnsafeMutablePointer<Float>,
+            _ logits: UnsafeMutablePointer<Float>, _ weight: UnsafePointer<Float>
+        ) -> Void
+    ) {
+        let v = configuration.vocabSize
+        let c = configuration.hiddenSize
+        let chunk = headChunkRows
         let gathered = FloatBuffer(count: min(chunk, rows.count) * c)
         let logits = FloatBuffer(count: min(chunk, rows.count) * v)
-        let dGathered = FloatBuffer(count: gradientScale == nil ? 0 : min(chunk, rows.count) * c)
-        defer { withExtendedLifetime((gathered, logits, dGathered)) {} }
+        defer { withExtendedLifetime((gathered, logits)) {} }
         outputWeight.scalars.withUnsafeBufferPointer { wBuffer in
             let w = wBuffer.baseAddress!
             var start = 0
@@ -178,34 +220,10 @@ extension DecoderModel {
                 Matmul.gemm(
                     transposeB: true, m: m, n: v, k: c, a: gathered.pointer, lda: c, b: w,
                     ldb: c, c: logits.pointer, ldc: v)
-                targets.withUnsafeBufferPointer { tg in
-                    losses.withUnsafeMutableBufferPointer { ls in
-                        CrossEntropy.forwardBackward(
-                            logits: logits.pointer, rows: m, vocabSize: v,
-                            targets: tg.baseAddress! + start, losses: ls.baseAddress! + start,
-                            gradientScale: gradientScale)
-                    }
-                }
-                if gradientScale != nil, let dHidden {
-                    Matmul.gemm(
-                        m: m, n: c, k: v, a: logits.pointer, lda: v, b: w, ldb: c,
-                        c: dGathered.pointer, ldc: c)
-                    for r in 0..<m {
-                        (dHidden.pointer + rows[start + r] * c).update(
-                            from: dGathered.pointer + r * c, count: c)
-                    }
-                    if dOutputWeight != nil {
-                        dOutputWeight!.scalars.withUnsafeMutableBufferPointer { dw in
-                            Matmul.gemm(
-                                transposeA: true, m: v, n: c, k: m, a: logits.pointer, lda: v,
-                                b: gathered.pointer, ldb: c, beta: 1, c: dw.baseAddress!, ldc: c)
-                        }
-                    }
-                }
+                body(start, m, gathered.pointer, logits.pointer, w)
                 start += m
             }
         }
-        return losses
     }
 
     /// Mean next-token cross-entropy of a batch, Hugging Face's `LlamaForCausalLM(labels=…)`

@@ -159,31 +159,13 @@ extension DecoderModel {
     /// LM head and log-softmax for the given rows of `hidden` `[·, C]`, chunk by chunk.
     func targetScores(hidden: FloatBuffer, rows: [Int], targets: [Int]) -> [TargetScore] {
         let v = configuration.vocabSize
-        let c = configuration.hiddenSize
-        let chunk = headChunkRows
         var scores: [TargetScore] = []
         scores.reserveCapacity(rows.count)
-        let gathered = FloatBuffer(count: min(chunk, rows.count) * c)
-        let logits = FloatBuffer(count: min(chunk, rows.count) * v)
-        defer { withExtendedLifetime((gathered, logits)) {} }
-        outputWeight.scalars.withUnsafeBufferPointer { w in
-            var start = 0
-            while start < rows.count {
-                let m = min(chunk, rows.count - start)
-                for r in 0..<m {
-                    (gathered.pointer + r * c).update(
-                        from: hidden.pointer + rows[start + r] * c, count: c)
-                }
-                Matmul.gemm(
-                    transposeB: true, m: m, n: v, k: c, a: gathered.pointer, lda: c,
-                    b: w.baseAddress!, ldb: c, c: logits.pointer, ldc: v)
-                for r in 0..<m {
-                    let (logProbability, isArgmax) = KernelDispatch.logSoftmax(
-                        logits.pointer + r * v, count: v, at: targets[start + r])
-                    scores.append(
-                        TargetScore(logProbability: logProbability, isArgmax: isArgmax))
-                }
-                start += m
+        forEachHeadChunk(hidden: hidden, rows: rows) { start, m, _, logits, _ in
+            for r in 0..<m {
+                let (logProbability, isArgmax) = KernelDispatch.logSoftmax(
+                    logits + r * v, count: v, at: targets[start + r])
+                scores.append(TargetScore(logProbability: logProbability, isArgmax: isArgmax))
             }
         }
         return scores

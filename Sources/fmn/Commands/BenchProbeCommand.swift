@@ -24,27 +24,7 @@ struct BenchProbeCommand: ParsableCommand {
             "seconds"; the speed-up is lm-eval's seconds over fmn's best.
             """)
 
-    @Option(
-        name: .long,
-        help: "Hugging Face model folder (config.json, model.safetensors, tokenizer.json).")
-    var model: String
-
-    @Option(name: .long, help: "PEFT LoRA adapter folder applied on top of --model.")
-    var adapter: String?
-
-    @Option(name: .long, help: "Probe suite YAML, or one lm-eval task YAML.")
-    var suite: String
-
-    @Option(name: .long, help: "Comma-separated task names to run (default: all).")
-    var tasks: String?
-
-    @Option(name: .long, help: "At most N items per task.")
-    var limit: Int?
-
-    @Option(
-        name: .long,
-        help: "Items per forward pass (the choices of an item share one pass over its context).")
-    var batchSize = 8
+    @OptionGroup var probe: ProbeOptions
 
     @Option(name: .long, help: "Timed runs per task (best and median are reported).")
     var runs = 3
@@ -59,8 +39,6 @@ struct BenchProbeCommand: ParsableCommand {
 
     func validate() throws {
         guard runs > 0 else { throw ValidationError("--runs must be > 0") }
-        if let limit, limit <= 0 { throw ValidationError("--limit must be > 0, got \(limit)") }
-        if batchSize <= 0 { throw ValidationError("--batch-size must be > 0, got \(batchSize)") }
     }
 
     /// One line of `--reference`.
@@ -72,20 +50,14 @@ struct BenchProbeCommand: ParsableCommand {
     func run() throws {
         do {
             let references = try reference.map(Self.readReference) ?? [:]
-            let names = tasks.map {
-                $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            }
-            let selected = try ProbeSuite.load(contentsOf: URL(fileURLWithPath: suite))
-                .selecting(tasks: names, limit: limit)
+            let selected = try probe.selectedSuite()
             var itemLists: [[ProbeItem]] = []
             let prepared = try selected.prepare()
             for (entry, task) in zip(selected.entries, prepared) {
                 itemLists.append(try task.items(limit: entry.limit))
             }
-            let probe = try DecoderModelProbe.load(
-                modelFolder: URL(fileURLWithPath: model),
-                adapterFolder: adapter.map { URL(fileURLWithPath: $0) })
-            let runner = ProbeRunner(batchSize: batchSize)
+            let model = try probe.loadModel()
+            let runner = ProbeRunner(batchSize: probe.batchSize)
             if !json {
                 print(
                     "task".padding(toLength: 16, withPad: " ", startingAt: 0)
@@ -97,7 +69,7 @@ struct BenchProbeCommand: ParsableCommand {
                 var result: ProbeTaskResult?
                 for _ in 0..<runs {
                     let start = DispatchTime.now().uptimeNanoseconds
-                    result = try runner.run(task.task, items: items, model: probe)
+                    result = try runner.run(task.task, items: items, model: model)
                     seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
                 }
                 let best = seconds.min()!

@@ -30,27 +30,7 @@ struct ProbeCommand: ParsableCommand {
             skips recording.
             """)
 
-    @Option(
-        name: .long,
-        help: "Hugging Face model folder (config.json, model.safetensors, tokenizer.json).")
-    var model: String
-
-    @Option(name: .long, help: "PEFT LoRA adapter folder applied on top of --model.")
-    var adapter: String?
-
-    @Option(name: .long, help: "Probe suite YAML, or one lm-eval task YAML.")
-    var suite: String
-
-    @Option(name: .long, help: "Comma-separated task names to run (default: all).")
-    var tasks: String?
-
-    @Option(name: .long, help: "At most N items per task.")
-    var limit: Int?
-
-    @Option(
-        name: .long,
-        help: "Items per forward pass (the choices of an item share one pass over its context).")
-    var batchSize = 8
+    @OptionGroup var probe: ProbeOptions
 
     @Flag(name: .long, help: "Print the full result as JSON (per-item records included).")
     var json = false
@@ -60,36 +40,19 @@ struct ProbeCommand: ParsableCommand {
 
     @OptionGroup var recording: RecordingOptions
 
-    func validate() throws {
-        if let limit, limit <= 0 { throw ValidationError("--limit must be > 0, got \(limit)") }
-        if batchSize <= 0 { throw ValidationError("--batch-size must be > 0, got \(batchSize)") }
-        if let tasks, selectedTasks(tasks).isEmpty {
-            throw ValidationError("--tasks needs at least one task name")
-        }
-    }
-
-    func selectedTasks(_ list: String) -> [String] {
-        list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
-            !$0.isEmpty
-        }
-    }
-
     func run() throws {
         do {
-            let loaded = try ProbeSuite.load(contentsOf: URL(fileURLWithPath: suite))
-            let selected = try loaded.selecting(tasks: tasks.map(selectedTasks), limit: limit)
+            let selected = try probe.selectedSuite()
             // Data and items first: bad input fails before the model is loaded.
             for (entry, task) in zip(selected.entries, try selected.prepare()) {
                 _ = try task.items(limit: entry.limit)
             }
-            let probe = try DecoderModelProbe.load(
-                modelFolder: URL(fileURLWithPath: model),
-                adapterFolder: adapter.map { URL(fileURLWithPath: $0) })
+            let model = try probe.loadModel()
             let showProgress = !json && isatty(STDERR_FILENO) != 0
             // Open the store before the model work, so a store problem fails fast.
             let tracker = try recording.storeURL.map { try Tracker.create(at: $0).tracker }
             let started = Date()
-            let result = try ProbeRunner(batchSize: batchSize).run(selected, model: probe) {
+            let result = try ProbeRunner(batchSize: probe.batchSize).run(selected, model: model) {
                 event in
                 guard showProgress else { return }
                 switch event {
@@ -101,8 +64,8 @@ struct ProbeCommand: ParsableCommand {
             }
             if let tracker {
                 let recorded = try ProbeRunRecorder.record(
-                    result, suite: selected, modelFolder: URL(fileURLWithPath: model),
-                    adapterFolder: adapter.map { URL(fileURLWithPath: $0) }, tracker: tracker,
+                    result, suite: selected, modelFolder: probe.modelURL,
+                    adapterFolder: probe.adapterURL, tracker: tracker,
                     started: started, toolVersion: ToolVersion.current)
                 FileHandle.standardError.write(
                     Data(
