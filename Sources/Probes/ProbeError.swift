@@ -38,6 +38,8 @@ public enum ProbeError: Error, CustomStringConvertible, Equatable, Sendable {
     case goldOutOfRange(path: String, line: Int, task: String, gold: String, choiceCount: Int)
     /// The split the task evaluates is not among `data_files`.
     case missingSplit(path: String, split: String, available: [String])
+    /// The evaluation split's data files hold no rows.
+    case emptySplit(path: String, split: String, dataFiles: [String])
     /// `--tasks` names a task the suite does not have.
     case unknownTask(name: String, suite: String, available: [String])
     /// A request cannot be scored at all (its continuation alone is longer than the window).
@@ -92,6 +94,10 @@ public enum ProbeError: Error, CustomStringConvertible, Equatable, Sendable {
         case .missingSplit(let path, let split, let available):
             return "\(path): split '\(split)' is not in dataset_kwargs.data_files (have: "
                 + available.joined(separator: ", ") + ")."
+        case .emptySplit(let path, let split, let dataFiles):
+            return "\(path): split '\(split)' has no rows (data files: "
+                + dataFiles.joined(separator: ", ") + "). Add rows or point data_files at"
+                + " the right file."
         case .unknownTask(let name, let suite, let available):
             return "\(suite): no task named '\(name)'. Tasks in this suite: "
                 + available.joined(separator: ", ") + "."

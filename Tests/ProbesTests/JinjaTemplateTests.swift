@@ -47,6 +47,34 @@ import Testing
         ("{{ \"it's\" }}{{ [\"it's\"] }}", "it's[\"it's\"]"),
     ]
 
+    /// (template, expected rendering) — each rendered by Jinja2 3.1 itself: `sort`, `unique`,
+    /// `min` and `max` ignore case unless `case_sensitive=true`, `sort` is stable and takes
+    /// `reverse`, and `min`/`max` return the first of equal extremes.
+    static let caseFoldingCases: [(String, String)] = [
+        (#"{{ ["b","B","a","A","b"] | unique | list }}"#, "['b', 'a']"),
+        (
+            #"{{ ["b","B","a","A","b"] | unique(case_sensitive=true) | list }}"#,
+            "['b', 'B', 'a', 'A']"
+        ),
+        (#"{{ ["hello","I want to play","no"] | sort | first }}"#, "hello"),
+        (
+            #"{{ ["hello","I want to play","no"] | sort(case_sensitive=true) | first }}"#,
+            "I want to play"
+        ),
+        (#"{{ ["b","A","a","B"] | sort | join(",") }}"#, "A,a,b,B"),
+        (#"{{ ["b","A","a","B"] | sort(true) | join(",") }}"#, "b,B,A,a"),
+        (#"{{ ["b","A","a","B"] | sort(reverse=true) | join(",") }}"#, "b,B,A,a"),
+        (#"{{ ["hello","I want to play","no"] | min }}"#, "hello"),
+        (#"{{ ["hello","I want to play","no"] | max }}"#, "no"),
+        (#"{{ ["a","A"] | max }}{{ ["A","a"] | min }}"#, "aA"),
+        (#"{{ [3, 1, 2] | sort | join(",") }}{{ [3, 1, 2] | max }}"#, "1,2,33"),
+    ]
+
+    @Test(arguments: caseFoldingCases)
+    func sortUniqueMinMaxFoldCaseLikeJinja2(template: String, expected: String) throws {
+        #expect(try JinjaTemplate(parsing: template).render(Self.row) == expected)
+    }
+
     @Test(arguments: cases)
     func rendersLikeJinja2(template: String, expected: String) throws {
         let t = try JinjaTemplate(parsing: template)

@@ -51,29 +51,39 @@ import Testing
         #expect(try prepared.items(limit: 0.255).count == 26)  // ceil(100 × 0.255)
     }
 
-    @Test func fewShotContextFollowsLmEvalSampler() throws {
-        // Three rows, 1-shot, examples drawn from the same split: lm-eval samples k+1 rows with
-        // random.Random(1234).sample and drops the row itself.
-        let folder = try Fixtures.temporaryDirectory()
-        try "{\"q\": \"a\", \"l\": 0}\n{\"q\": \"b\", \"l\": 1}\n{\"q\": \"c\", \"l\": 0}\n"
-            .write(to: folder.appendingPathComponent("d.jsonl"), atomically: true, encoding: .utf8)
+    /// Six rows, 3-shot, few-shot rows from the test split itself. lm-eval leaves the item out
+    /// only when `fewshot_split` equals `test_split` as configured; with `fewshot_split` unset it
+    /// samples three rows as they come, the item included. The index lists are what lm-eval
+    /// 0.4.13's `ContextSampler(docs, rnd=1234).sample(n=3, eval_doc=…)` returned, doc by doc.
+    @Test(arguments: [
+        (
+            "", [[3, 0, 4], [0, 4, 5], [5, 0, 4], [2, 1, 0], [0, 5, 2], [5, 4, 3]]
+        ),
+        (
+            "fewshot_split: test",
+            [[3, 4, 5], [4, 0, 5], [1, 0, 3], [0, 2, 4], [3, 1, 0], [0, 4, 2]]
+        ),
+    ])
+    func fewshotExamplesAreSampledAsLmEvalDoes(split: String, picks: [[Int]]) throws {
+        let letters = ["a", "b", "c", "d", "e", "f"]
+        let data = letters.enumerated().map { "{\"q\": \"\($1)\", \"l\": \($0 % 2)}\n" }.joined()
         let yaml = """
             task: t
             dataset_path: json
             dataset_kwargs: {data_files: {test: d.jsonl}}
             test_split: test
+            \(split)
             output_type: multiple_choice
             doc_to_text: "Q: {{q}}"
             doc_to_choice: ["no", "yes"]
             doc_to_target: l
-            num_fewshot: 1
+            num_fewshot: 3
             """
-        try yaml.write(
-            to: folder.appendingPathComponent("t.yaml"), atomically: true, encoding: .utf8)
-        let items = try ProbeSuite.load(contentsOf: folder.appendingPathComponent("t.yaml"))
-            .prepare()[0].items()
-        // One random.Random(1234) for the task: sample(range(3), 2) gives [1, 0], then [0, 2],
-        // then [2, 0] (CPython 3.11); the doc itself is removed and the first remaining kept.
-        #expect(items.map(\.context) == ["Q: b yes\n\nQ: a", "Q: a no\n\nQ: b", "Q: a no\n\nQ: c"])
+        let items = try ProbeTaskTests.items(yaml, data: data)
+        let answers = ["no", "yes"]
+        let expected = picks.enumerated().map { n, rows in
+            rows.map { "Q: \(letters[$0]) \(answers[$0 % 2])\n\n" }.joined() + "Q: \(letters[n])"
+        }
+        #expect(items.map(\.context) == expected)
     }
 }

@@ -14,7 +14,10 @@ struct ScriptedModel: ProbeLanguageModel {
     var eosText: String? { "</s>" }
     var script: [Int] = []
     func encode(_ text: String) throws -> [Int] {
-        [1] + text.unicodeScalars.map { 3 + Int($0.value % 100) }
+        try [1] + encodeWithoutSpecialTokens(text)
+    }
+    func encodeWithoutSpecialTokens(_ text: String) throws -> [Int] {
+        text.unicodeScalars.map { 3 + Int($0.value % 100) }
     }
     func decode(_ ids: [Int]) -> String {
         String(
@@ -67,7 +70,8 @@ struct ScriptedModel: ProbeLanguageModel {
         #expect(cont == [3 + 32, 3 + 32, 3 + 20])  // "x" = 120 → 3 + 20
         let (emptyCtx, emptyCont) = try ProbeRunner.encodePair(
             context: "", continuation: "x", model: model)
-        #expect(emptyCtx == [1] && emptyCont == [1, 3 + 20])
+        // An empty context: the continuation without BOS, conditioned on BOS (lm-eval).
+        #expect(emptyCtx == [1] && emptyCont == [3 + 20])
     }
 
     static func task(_ yaml: String, data: String) throws -> (ProbeTask, [ProbeItem]) {
@@ -138,7 +142,8 @@ struct ScriptedModel: ProbeLanguageModel {
     }
 
     @Test func loglikelihoodTasksScorePerplexityAndGreedyAccuracy() throws {
-        // Continuation " no" = tokens 35, 13, 14: ll = −0.1 × 62 = −6.2; not greedy (35 is odd).
+        // lm-eval's request is (context, target) without the target delimiter: continuation
+        // "no" = tokens 13, 14: ll = −0.1 × 27 = −2.7; not greedy (13 is odd).
         let yaml = ProbeTaskTests.base
             .replacingOccurrences(
                 of: "output_type: multiple_choice", with: "output_type: loglikelihood"
@@ -147,9 +152,9 @@ struct ScriptedModel: ProbeLanguageModel {
             .replacingOccurrences(of: "doc_to_target: l", with: "doc_to_target: \"no\"")
         let (task, items) = try Self.task(yaml, data: "{\"q\": \"a\"}\n")
         let result = try ProbeRunner().run(task, items: items, model: ScriptedModel())
-        expectClose(result.items[0].logLikelihood!, -6.2, atol: 1e-12)
-        // perplexity = exp(−mean ll) = exp(6.2); acc = mean of is_greedy.
-        expectClose(result.metric("perplexity")!.value, exp(6.2), rtol: 1e-12)
+        expectClose(result.items[0].logLikelihood!, -2.7, atol: 1e-12)
+        // perplexity = exp(−mean ll) = exp(2.7); acc = mean of is_greedy.
+        expectClose(result.metric("perplexity")!.value, exp(2.7), rtol: 1e-12)
         #expect(result.metric("acc")?.value == 0)
     }
 

@@ -145,6 +145,22 @@ import Testing
             "probe", "--model", Self.model, "--suite", missingField.path, "--limit", "0",
         ])
         #expect(run.status == 64)
+
+        let empty = try write(Self.task, data: "")
+        run = try runFMN(["probe", "--model", Self.model, "--suite", empty.path, "--json"])
+        #expect(
+            run.status == 1 && run.stderr.contains("split 'test' has no rows")
+                && run.stderr.contains("d.jsonl"), "\(run.stderr)")
+
+        // --output into a folder that does not exist fails before any scoring.
+        let good = try write(Self.task, data: "{\"q\": \"a\", \"l\": 0}\n")
+        run = try runFMN([
+            "probe", "--model", Self.model, "--suite", good.path, "--output",
+            "/nonexistent-fmn-folder/out.json",
+        ])
+        #expect(
+            run.status == 64 && run.stderr.contains("/nonexistent-fmn-folder does not exist"),
+            "\(run.stderr)")
     }
 
     @Test func longContextsAreTruncatedAndReported() throws {

@@ -52,6 +52,10 @@ public struct DecoderModelProbe: ProbeLanguageModel, Sendable {
 
     public func encode(_ text: String) throws -> [Int] { tokenizer.encode(text) }
 
+    public func encodeWithoutSpecialTokens(_ text: String) throws -> [Int] {
+        tokenizer.encode(text, addSpecialTokens: false)
+    }
+
     public func decode(_ ids: [Int]) -> String { tokenizer.decode(ids, skipSpecialTokens: true) }
 
     public func logLikelihoods(_ requests: [ProbeScoringRequest]) throws -> [ProbeTokenScore] {
@@ -64,7 +68,23 @@ public struct DecoderModelProbe: ProbeLanguageModel, Sendable {
     public func logLikelihoods(groups: [[ProbeScoringRequest]]) throws -> [[ProbeTokenScore]] {
         var sequences: [BranchedSequence] = []
         var targets: [[ScoredTarget]] = []
+        // Identical requests in a group (duplicate choices) are scored once, so that they tie
+        // exactly, as lm-eval's separate requests do.
+        var uniqueGroups: [[ProbeScoringRequest]] = []
+        var slots: [[Int]] = []
         for group in groups {
+            var unique: [ProbeScoringRequest] = []
+            var index: [ProbeScoringRequest: Int] = [:]
+            slots.append(
+                group.map { request in
+                    if let known = index[request] { return known }
+                    index[request] = unique.count
+                    unique.append(request)
+                    return unique.count - 1
+                })
+            uniqueGroups.append(unique)
+        }
+        for group in uniqueGroups {
             let shared = ProbeScoringRequest.sharedPrefixLength(group)
             let sequence = BranchedSequence(
                 prefix: Array(group.first?.input.prefix(shared) ?? []),
@@ -82,15 +102,17 @@ public struct DecoderModelProbe: ProbeLanguageModel, Sendable {
             targets.append(list)
         }
         let scores = try model.scoreTargets(sequences, targets: targets)
-        return zip(groups, scores).map { group, scored in
+        return zip(uniqueGroups, scores).enumerated().map { g, pair in
+            let (group, scored) = pair
             var next = 0
-            return group.map { request in
+            let unique = group.map { request in
                 let mine = scored[next..<(next + request.targets.count)]
                 next += request.targets.count
                 return ProbeTokenScore(
                     logLikelihood: mine.reduce(0.0) { $0 + $1.logProbability },
                     isGreedy: mine.allSatisfy(\.isArgmax))
             }
+            return slots[g].map { unique[$0] }
         }
     }
 

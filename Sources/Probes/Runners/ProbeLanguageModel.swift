@@ -57,6 +57,9 @@ public protocol ProbeLanguageModel: Sendable {
     /// Encodes text with the tokenizer's default special tokens (BOS for Llama tokenizers), as
     /// lm-eval's `tok_encode` does for causal models.
     func encode(_ text: String) throws -> [Int]
+    /// Encodes text without special tokens (`add_special_tokens=False`), as lm-eval encodes a
+    /// continuation whose context is empty.
+    func encodeWithoutSpecialTokens(_ text: String) throws -> [Int]
     /// Decodes ids with special tokens skipped (`skip_special_tokens=True`).
     func decode(_ ids: [Int]) -> String
     /// Scores requests. The caller passes a batch (at most its batch size) and gets one score

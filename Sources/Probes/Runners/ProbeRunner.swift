@@ -5,11 +5,13 @@ import Tensors
 /// 0.4 does.
 ///
 /// **Multiple choice** (and `loglikelihood`). Each choice is the request
-/// `(context, target_delimiter + choice)`. Trailing whitespace of the context moves to the front
-/// of the continuation; then `whole = encode(context + continuation)`,
-/// `ctx = encode(context)` (default special tokens, so BOS for Llama tokenizers) and the
-/// continuation tokens are `whole[len(ctx):]`. An empty context uses `[prefix_token_id]` and
-/// `encode(continuation)`. The model input is `(ctx + cont)[-(L+1):][:-1]` with L the model's
+/// `(context, target_delimiter + choice)`; a `loglikelihood` task's one request is
+/// `(context, target)`, without the delimiter (lm-eval's `construct_requests`). Trailing
+/// whitespace of the context moves to the front of the continuation; then
+/// `whole = encode(context + continuation)`, `ctx = encode(context)` (default special tokens, so
+/// BOS for Llama tokenizers) and the continuation tokens are `whole[len(ctx):]`. An empty
+/// context uses `[prefix_token_id]` and the continuation encoded without special tokens (or,
+/// when that starts with the prefix token, its first token as context). The model input is `(ctx + cont)[-(L+1):][:-1]` with L the model's
 /// window; the last `len(cont)` positions are scored. `acc` is `argmax(ll) ∈ gold`, `acc_norm`
 /// is `argmax(ll / len(choice)) ∈ gold` with `len` in code points of the choice without the
 /// delimiter; argmax takes the first index on ties.
@@ -127,7 +129,15 @@ public struct ProbeRunner: Sendable {
     static func encodePair(context: String, continuation: String, model: some ProbeLanguageModel)
         throws -> (context: [Int], continuation: [Int])
     {
-        if context.isEmpty { return ([model.prefixTokenId], try model.encode(continuation)) }
+        if context.isEmpty {
+            // lm-eval: the continuation without special tokens, conditioned on the prefix token
+            // (or on its own first token when that already is the prefix token).
+            let continuation = try model.encodeWithoutSpecialTokens(continuation)
+            if let first = continuation.first, first == model.prefixTokenId {
+                return ([first], Array(continuation.dropFirst()))
+            }
+            return ([model.prefixTokenId], continuation)
+        }
         let (ctx, spaces) = splitTrailingWhitespace(context)
         let whole = try model.encode(ctx + spaces + continuation)
         let contextIds = try model.encode(ctx)
@@ -203,7 +213,7 @@ public struct ProbeRunner: Sendable {
             let continuations =
                 task.outputType == .multipleChoice
                 ? item.choices.map { task.targetDelimiter + $0 }
-                : [task.targetDelimiter + (item.targets.first ?? "")]
+                : [item.targets.first ?? ""]
             var group: [ProbeScoringRequest?] = []
             for continuation in continuations {
                 let (ctx, cont) = try Self.encodePair(

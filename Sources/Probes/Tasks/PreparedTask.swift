@@ -55,6 +55,9 @@ public struct PreparedTask: Sendable {
         }
         documents = try ProbeDataLoader.load(
             files: files, format: task.dataFormat, baseDirectory: baseDirectory, taskPath: path)
+        if documents.isEmpty {
+            throw .emptySplit(path: path, split: split, dataFiles: files)
+        }
         if task.numFewshot > 0 {
             let fewshotSplit =
                 task.fewshotSplit ?? task.trainingSplit ?? task.validationSplit ?? split
@@ -315,16 +318,29 @@ public struct PreparedTask: Sendable {
         -> String
     {
         let k = task.numFewshot
-        let sameSplit = task.fewshotSplit == task.testSplit
-        let n = sameSplit ? k + 1 : k
-        let picks: [Int]
+        // lm-eval leaves the item itself out only when fewshot_split equals test_split as
+        // configured (both unset counts as equal); otherwise it samples k rows as they come.
+        let excludeItem = task.fewshotSplit == task.testSplit
+        let selected: [ProbeDocument]
         if task.fewshotSampler == "first_n" {
-            picks = Array(0..<min(n, fewshotDocuments.count))
+            let pool =
+                excludeItem ? fewshotDocuments.filter { $0.fields != doc.fields } : fewshotDocuments
+            selected = Array(pool.prefix(k))
+        } else if !excludeItem {
+            let count = fewshotDocuments.count
+            selected = rng.sample(count: count, k: min(k, count)).map { fewshotDocuments[$0] }
         } else {
-            picks = rng.sample(count: fewshotDocuments.count, k: min(n, fewshotDocuments.count))
+            // Sample k + 1 and drop the item; when copies of it leave fewer than k, sample
+            // again from the rows that differ from it (lm-eval's ContextSampler.sample).
+            let count = fewshotDocuments.count
+            let drawn = rng.sample(count: count, k: min(k + 1, count)).map { fewshotDocuments[$0] }
+            var kept = Array(drawn.filter { $0.fields != doc.fields }.prefix(k))
+            if kept.count < k {
+                let pool = fewshotDocuments.filter { $0.fields != doc.fields }
+                kept = rng.sample(count: pool.count, k: min(k, pool.count)).map { pool[$0] }
+            }
+            selected = kept
         }
-        let selected = picks.map { fewshotDocuments[$0] }.filter { $0.fields != doc.fields }.prefix(
-            k)
         var out = ""
         for example in selected {
             out += try docToText(example)

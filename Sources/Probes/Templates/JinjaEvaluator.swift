@@ -137,7 +137,8 @@ struct JinjaEvaluator {
                     return values.first ?? .string("")
                 }
             }
-            return try JinjaFunctions.applyFilter(name, try evaluate(base), values)
+            return try JinjaFunctions.applyFilter(
+                name, try evaluate(base), Self.positional(name, args, values))
         case .test(let base, let name, let negated):
             let result: Bool
             switch name {
@@ -179,6 +180,37 @@ struct JinjaEvaluator {
             }
             return try evaluate(otherwise)
         }
+    }
+
+    /// The parameter names, in order, of the filters that take keyword arguments (Jinja2's
+    /// signatures); other filters take their arguments as written.
+    static let filterParameters: [String: [String]] = [
+        "sort": ["reverse", "case_sensitive", "attribute"],
+        "unique": ["case_sensitive", "attribute"],
+        "min": ["case_sensitive", "attribute"],
+        "max": ["case_sensitive", "attribute"],
+    ]
+
+    /// A filter's arguments by position: positional ones first, then each keyword argument in
+    /// the slot its name has in `filterParameters` (missing slots are `.none`).
+    /// - Throws: `JinjaError.type` for a keyword the filter does not take.
+    static func positional(_ name: String, _ args: [JinjaExpression], _ values: [ProbeValue])
+        throws(JinjaError) -> [ProbeValue]
+    {
+        guard let parameters = filterParameters[name] else { return values }
+        var slots: [ProbeValue?] = []
+        for (arg, value) in zip(args, values) {
+            if case .keyword(let keyword, _) = arg {
+                guard let slot = parameters.firstIndex(of: keyword) else {
+                    throw .type("\(name) takes no argument '\(keyword)'")
+                }
+                while slots.count <= slot { slots.append(nil) }
+                slots[slot] = value
+            } else {
+                slots.append(value)
+            }
+        }
+        return slots.map { $0 ?? .none }
     }
 
     /// Jinja's `a.b` / `a[b]`: dict key, list or string index (negative counts from the end).

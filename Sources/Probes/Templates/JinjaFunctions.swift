@@ -4,8 +4,11 @@ import Foundation
 ///
 /// Filters (Jinja2 built-ins, same semantics): `trim`, `lower`, `upper`, `capitalize`,
 /// `title`, `replace(old, new[, count])`, `join([sep])`, `first`, `last`, `length`/`count`,
-/// `int([default])`, `float([default])`, `string`, `list`, `reverse`, `sort`, `unique`, `sum`,
-/// `min`, `max`, `abs`, `round([precision])`, `wordcount`, `default(value[, boolean])`,
+/// `int([default])`, `float([default])`, `string`, `list`, `reverse`,
+/// `sort(reverse=false, case_sensitive=false, attribute=none)`,
+/// `unique(case_sensitive=false, attribute=none)`, `sum`, `min`/`max(case_sensitive=false,
+/// attribute=none)` (strings compared case-folded unless `case_sensitive`, as Jinja2),
+/// `abs`, `round([precision])`, `wordcount`, `default(value[, boolean])`,
 /// `map(attribute=name)` / `map(filter)`, and
 /// lm-eval's own `regex_replace(pattern, replacement[, count])`.
 /// Methods: `str.strip/lstrip/rstrip/lower/upper/capitalize/title/split/replace/startswith/
@@ -42,6 +45,8 @@ enum JinjaFunctions {
         }
     }
 
+    /// Applies filter `name` to `value` with its positional arguments `args` (keyword
+    /// arguments already put in their positions by `arguments(_:_:)`).
     static func applyFilter(_ name: String, _ value: ProbeValue, _ args: [ProbeValue])
         throws(JinjaError) -> ProbeValue
     {
@@ -97,26 +102,47 @@ enum JinjaFunctions {
             }
             return .list(try sequence(value, "reverse").reversed())
         case "sort":
-            return .list(
-                try sequence(value, "sort").sorted { (a: ProbeValue, b: ProbeValue) -> Bool in
-                    (try? lessThan(a, b)) ?? false
-                })
+            // Jinja2: sort(reverse=False, case_sensitive=False, attribute=None), stable.
+            let reverse = args.first?.isTruthy ?? false
+            let keys = try sortKeys(value, "sort", args.dropFirst())
+            var failure: JinjaError?
+            let order = keys.indices.sorted { i, j in
+                do throws(JinjaError) {
+                    let (a, b) = reverse ? (keys[j].key, keys[i].key) : (keys[i].key, keys[j].key)
+                    if try lessThan(a, b) { return true }
+                    if try lessThan(b, a) { return false }
+                } catch {
+                    failure = failure ?? error
+                }
+                return i < j
+            }
+            if let failure { throw failure }
+            return .list(order.map { keys[$0].item })
         case "unique":
+            // Jinja2: unique(case_sensitive=False, attribute=None), first occurrences in order.
             var seen: [ProbeValue] = []
-            for v in try sequence(value, "unique") where !seen.contains(v) { seen.append(v) }
-            return .list(seen)
+            var out: [ProbeValue] = []
+            for (key, item) in try sortKeys(value, "unique", args[...]) where !seen.contains(key) {
+                seen.append(key)
+                out.append(item)
+            }
+            return .list(out)
         case "sum":
             var total: ProbeValue = .int(0)
             for v in try sequence(value, "sum") { total = try binary("+", total, v) }
             return total
         case "min", "max":
-            let items = try sequence(value, name)
-            guard var best = items.first else { return .none }
-            for v in items.dropFirst() {
-                let less = try lessThan(v, best)
-                if (name == "min") == less { best = v }
+            // Jinja2: min/max(case_sensitive=False, attribute=None); the first of equal extremes,
+            // as Python's min and max.
+            let keys = try sortKeys(value, name, args[...])
+            guard var best = keys.first else { return .none }
+            for candidate in keys.dropFirst() {
+                let better =
+                    name == "min"
+                    ? try lessThan(candidate.key, best.key) : try lessThan(best.key, candidate.key)
+                if better { best = candidate }
             }
-            return best
+            return best.item
         case "abs":
             switch value {
             case .int(let i): return .int(abs(i))
@@ -326,6 +352,31 @@ enum JinjaFunctions {
         default:
             return a == b
         }
+    }
+
+    /// Each item of `value` with the key Jinja2's `sort`, `unique`, `min` and `max` compare:
+    /// the item (or its `attribute`), lowercased when it is a string and `case_sensitive` (the
+    /// first of `options`, then `attribute`) is false, Jinja2's default.
+    static func sortKeys(_ value: ProbeValue, _ what: String, _ options: ArraySlice<ProbeValue>)
+        throws(JinjaError) -> [(key: ProbeValue, item: ProbeValue)]
+    {
+        let caseSensitive = options.first?.isTruthy ?? false
+        let attribute = options.dropFirst().first
+        var keys: [(key: ProbeValue, item: ProbeValue)] = []
+        for item in try sequence(value, what) {
+            var key = item
+            if let attribute, attribute != .none {
+                guard case .dict(let fields) = item,
+                    let field = fields.first(where: { $0.key == attribute.pythonString })?.value
+                else {
+                    throw .type("\(what): an item has no attribute '\(attribute.pythonString)'")
+                }
+                key = field
+            }
+            if !caseSensitive, case .string(let text) = key { key = .string(text.lowercased()) }
+            keys.append((key, item))
+        }
+        return keys
     }
 
     static func lessThan(_ a: ProbeValue, _ b: ProbeValue) throws(JinjaError) -> Bool {

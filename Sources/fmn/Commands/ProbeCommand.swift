@@ -40,6 +40,20 @@ struct ProbeCommand: ParsableCommand {
 
     @OptionGroup var recording: RecordingOptions
 
+    func validate() throws {
+        // Where --output goes must exist before the model runs, not after.
+        if let output {
+            let folder = URL(fileURLWithPath: output).deletingLastPathComponent()
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory),
+                isDirectory.boolValue
+            else {
+                throw ValidationError(
+                    "--output \(output): the folder \(folder.path) does not exist; create it first")
+            }
+        }
+    }
+
     func run() throws {
         do {
             let selected = try probe.selectedSuite()
@@ -80,11 +94,20 @@ struct ProbeCommand: ParsableCommand {
                 let url = URL(fileURLWithPath: output)
                 let temporary = url.deletingLastPathComponent()
                     .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-                try data.write(to: temporary)
-                if FileManager.default.fileExists(atPath: url.path) {
-                    _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-                } else {
-                    try FileManager.default.moveItem(at: temporary, to: url)
+                do {
+                    try data.write(to: temporary)
+                    if FileManager.default.fileExists(atPath: url.path) {
+                        _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+                    } else {
+                        try FileManager.default.moveItem(at: temporary, to: url)
+                    }
+                } catch {
+                    try? FileManager.default.removeItem(at: temporary)
+                    FileHandle.standardError.write(
+                        Data(
+                            ("error: cannot write --output \(output): "
+                                + "\(error.localizedDescription)\n").utf8))
+                    throw ExitCode.failure
                 }
             }
             if json {
