@@ -95,6 +95,13 @@ import Testing
     }
 
     static let cases: [Case] = [
+        // Ranges of one to seven keys (the masked last group of eight), a 5-token prefix and
+        // branches of 1, 2, 3 and 7 rows.
+        Case(
+            n: 18, past: 0, d: 8, heads: 2,
+            ranges: (0..<5).map { _ in (0, 0) } + [(5, 5)] + (6..<8).map { _ in (5, 6) }
+                + (8..<11).map { _ in (5, 8) } + (11..<18).map { _ in (5, 11) }),
+        Case(n: 1, past: 3, d: 4, heads: 2, ranges: nil),
         Case(n: 45, past: 0, d: 8, heads: 2, ranges: nil),
         Case(n: 3, past: 70, d: 8, heads: 1, ranges: nil),
         Case(n: 1, past: 33, d: 12, heads: 3, ranges: nil),
