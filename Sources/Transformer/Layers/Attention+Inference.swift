@@ -68,19 +68,13 @@ extension Attention {
         let n = batch * length
         let qWidth = headCount * headDim
         let kvWidth = kvHeads * headDim
-        let queries = FloatBuffer(count: n * qWidth)
-        let keys = FloatBuffer(count: n * kvWidth)
-        let values = FloatBuffer(count: n * kvWidth)
+        var none: SeededGenerator?
+        let (queries, keys, values, _, _, _) = layout.positions.withUnsafeBufferPointer {
+            positions in
+            projectAndRotate(h, rows: n, rope: rope, generator: &none) { Int(positions[$0]) }
+        }
         let context = FloatBuffer(count: n * qWidth)
         defer { withExtendedLifetime((queries, keys, values, context)) {} }
-        var none: SeededGenerator?
-        _ = query.forward(h, rows: n, into: queries.pointer, generator: &none)
-        _ = key.forward(h, rows: n, into: keys.pointer, generator: &none)
-        _ = value.forward(h, rows: n, into: values.pointer, generator: &none)
-        layout.positions.withUnsafeBufferPointer { positions in
-            rope.apply(queries.pointer, rows: n, heads: headCount) { Int(positions[$0]) }
-            rope.apply(keys.pointer, rows: n, heads: kvHeads) { Int(positions[$0]) }
-        }
         let group = headCount / kvHeads
         let d = headDim
         let kv = kvHeads

@@ -100,14 +100,9 @@ public struct Attention: Sendable {
         let n = batch * length
         let qWidth = headCount * headDim
         let kvWidth = kvHeads * headDim
-        let queries = FloatBuffer(count: n * qWidth)
-        let keys = FloatBuffer(count: n * kvWidth)
-        let values = FloatBuffer(count: n * kvWidth)
-        let qc = query.forward(h, rows: n, into: queries.pointer, generator: &generator)
-        let kc = key.forward(h, rows: n, into: keys.pointer, generator: &generator)
-        let vc = value.forward(h, rows: n, into: values.pointer, generator: &generator)
-        rope.apply(queries.pointer, rows: n, heads: headCount) { $0 % length }
-        rope.apply(keys.pointer, rows: n, heads: kvHeads) { $0 % length }
+        let (queries, keys, values, qc, kc, vc) = projectAndRotate(
+            h, rows: n, rope: rope, generator: &generator
+        ) { $0 % length }
         let probabilities = FloatBuffer(
             count: keepProbabilities ? batch * headCount * length * length : 0)
         let context = FloatBuffer(count: n * qWidth)
@@ -132,6 +127,27 @@ public struct Attention: Sendable {
         return Cache(
             queries: queries, keys: keys, values: values, probabilities: probabilities,
             context: context, queryCache: qc, keyCache: kc, valueCache: vc, outputCache: oc)
+    }
+
+    /// The q, k and v projections of `h` `[N, C]`, with RoPE applied to queries and keys at
+    /// `position(row)`.
+    /// - Returns: queries `[N, H·D]`, keys and values `[N, KV·D]`, and the projections' caches.
+    func projectAndRotate(
+        _ h: UnsafePointer<Float>, rows n: Int, rope: RoPE, generator: inout SeededGenerator?,
+        position: (Int) -> Int
+    ) -> (
+        queries: FloatBuffer, keys: FloatBuffer, values: FloatBuffer,
+        queryCache: LoRALinear.Cache, keyCache: LoRALinear.Cache, valueCache: LoRALinear.Cache
+    ) {
+        let queries = FloatBuffer(count: n * headCount * headDim)
+        let keys = FloatBuffer(count: n * kvHeads * headDim)
+        let values = FloatBuffer(count: n * kvHeads * headDim)
+        let qc = query.forward(h, rows: n, into: queries.pointer, generator: &generator)
+        let kc = key.forward(h, rows: n, into: keys.pointer, generator: &generator)
+        let vc = value.forward(h, rows: n, into: values.pointer, generator: &generator)
+        rope.apply(queries.pointer, rows: n, heads: headCount, position: position)
+        rope.apply(keys.pointer, rows: n, heads: kvHeads, position: position)
+        return (queries, keys, values, qc, kc, vc)
     }
 
     /// One head of causal attention: `n` queries at positions `past..<past+n` against keys and
