@@ -70,6 +70,38 @@ import Testing
         (#"{{ [3, 1, 2] | sort | join(",") }}{{ [3, 1, 2] | max }}"#, "1,2,33"),
     ]
 
+    /// (template, expected rendering) — each rendered by lm-eval 0.4.13's `apply_template`
+    /// (Jinja2 with lm-eval's `regex_replace`): inline if without else, `round` (halves to
+    /// even; `ceil`/`floor`), `range`, `loop.revindex`, Jinja2's `title`, `regex_replace` with a
+    /// count and `\g<…>` references, and unary minus binding before a filter.
+    static let lmEvalCases: [(String, String)] = [
+        (#"{% for x in [1,2,3] %}{{x}}{{ "," if not loop.last }}{% endfor %}"#, #"1,2,3"#),
+        (
+            #"{{ 2.5|round }}|{{ 3|round }}|{{ 3.25|round(1) }}|{{ 2.1|round(0, "ceil") }}|{{ 2.9|round(0, "floor") }}|{{ 2.675|round(2) }}|{{ -2.5|round }}"#,
+            #"2.0|3|3.2|3.0|2.0|2.67|-2.0"#
+        ),
+        (
+            #"{% for x in range(3) %}{{x}}{{loop.revindex}}{{loop.revindex0}}{% endfor %}|{{ range(1,7,2)|list }}|{{ range(4)|list }}"#,
+            #"032121210|[1, 3, 5]|[0, 1, 2, 3]"#
+        ),
+        (
+            #"{{ "it's a dog-eat (dog) [x] <y> O'neil hello_world foo.bar"|title }}"#,
+            #"It's A Dog-Eat (Dog) [X] <Y> O'neil Hello_world Foo.bar"#
+        ),
+        (
+            #"{{ "Hello, there, you"|regex_replace("(\\w+)", "[\\1]", 2) }}"#,
+            #"[Hello], [there], you"#
+        ),
+        (#"{{ "ab cd"|regex_replace("(\\w)(\\w)", "\\g<2>\\g<1>") }}"#, #"ba dc"#),
+        (#"{{ "ab cd"|regex_replace("(?P<x>\\w)(?P<y>\\w)", "\\g<y>\\g<x>") }}"#, #"ba dc"#),
+        (#"{{ -3|abs }}"#, #"3"#),
+    ]
+
+    @Test(arguments: lmEvalCases)
+    func rendersLikeLmEvalsApplyTemplate(template: String, expected: String) throws {
+        #expect(try JinjaTemplate(parsing: template).render(Self.row) == expected)
+    }
+
     @Test(arguments: caseFoldingCases)
     func sortUniqueMinMaxFoldCaseLikeJinja2(template: String, expected: String) throws {
         #expect(try JinjaTemplate(parsing: template).render(Self.row) == expected)

@@ -87,3 +87,43 @@ import Testing
         #expect(items.map(\.context) == expected)
     }
 }
+
+/// Per-row rules lm-eval applies through `datasets` and `resolve_field`.
+@Suite struct LmEvalRowRulesTests {
+    static let base = """
+        task: t
+        dataset_path: json
+        dataset_kwargs: {data_files: {test: d.jsonl}}
+        test_split: test
+        output_type: multiple_choice
+        doc_to_text: "Q: {{q}}"
+        doc_to_choice: ["no", "yes"]
+        doc_to_target: l
+
+        """
+
+    @Test func descriptionIsResolvedPerRow() throws {
+        let data = """
+            {"q": "a", "l": 0, "subject": "Science"}
+            {"q": "b", "l": 1, "subject": "History"}
+
+            """
+        // A template is rendered on each row; a column name gives that column's value.
+        let rendered = try ProbeTaskTests.items(
+            Self.base + "description: \"Topic: {{subject}}.\\n\\n\"\n", data: data)
+        #expect(rendered.map(\.context) == ["Topic: Science.\n\nQ: a", "Topic: History.\n\nQ: b"])
+        let column = try ProbeTaskTests.items(Self.base + "description: subject\n", data: data)
+        #expect(column.map(\.context) == ["ScienceQ: a", "HistoryQ: b"])
+        let literal = try ProbeTaskTests.items(
+            Self.base + "description: \"Read.\\n\"\n", data: data)
+        #expect(literal.map(\.context) == ["Read.\nQ: a", "Read.\nQ: b"])
+    }
+
+    @Test func jsonColumnsMixingIntegersAndFloatsAreFloats() throws {
+        let yaml = Self.base.replacingOccurrences(of: "Q: {{q}}", with: "x={{x}} y={{y}}")
+        let items = try ProbeTaskTests.items(
+            yaml, data: "{\"x\": 3, \"y\": 1, \"l\": 0}\n{\"x\": 4.5, \"y\": 2, \"l\": 1}\n")
+        // x is float in every row (Arrow's column type), y stays int.
+        #expect(items.map(\.context) == ["x=3.0 y=1", "x=4.5 y=2"])
+    }
+}

@@ -4,7 +4,8 @@ import Foundation
 /// would for local files.
 ///
 /// - JSON Lines: one object per non-blank line; JSON types map to Python's (`true` → `True`,
-///   `1` → `int`, `1.0` and `1.5` → `float`), key order kept (`PythonJSON`).
+///   `1` → `int`, `1.0` and `1.5` → `float`), key order kept (`PythonJSON`); a top-level field
+///   with integers in some rows and floats in others is float throughout (Arrow's column type).
 /// - CSV: RFC 4180 (quoted fields may hold commas, quotes `""` and newlines), a header row,
 ///   `\n` or `\r\n` line ends. A column whose every non-empty cell is an integer becomes `int`,
 ///   else one whose cells are all numbers becomes `float`, else `str` (pandas' inference);
@@ -32,7 +33,33 @@ enum ProbeDataLoader {
             case .csv: rows += try csv(data, path: url.path)
             }
         }
+        if format == .json { unifyNumberColumns(&rows) }
         return rows
+    }
+
+    /// A top-level JSON field holding integers in some rows and floats in others becomes float
+    /// in every row, as `datasets` (Arrow) unifies a column's type: `3` then prints as `3.0`.
+    static func unifyNumberColumns(_ rows: inout [ProbeDocument]) {
+        var hasInt = Set<String>()
+        var hasDouble = Set<String>()
+        for row in rows {
+            for (key, value) in row.fields {
+                switch value {
+                case .int: hasInt.insert(key)
+                case .double: hasDouble.insert(key)
+                default: break
+                }
+            }
+        }
+        let mixed = hasInt.intersection(hasDouble)
+        guard !mixed.isEmpty else { return }
+        for r in rows.indices {
+            for key in mixed {
+                if case .int(let i) = rows[r].fields[key] {
+                    rows[r].fields[key] = .double(Double(i))
+                }
+            }
+        }
     }
 
     static func resolve(_ file: String, baseDirectory: URL) -> URL {

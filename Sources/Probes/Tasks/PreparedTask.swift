@@ -32,6 +32,8 @@ public struct PreparedTask: Sendable {
     let text: CompiledField
     let target: CompiledField
     let choice: CompiledChoice?
+    /// `description`, compiled: lm-eval resolves it per item like the other fields.
+    let description: JinjaTemplate?
 
     enum CompiledField: Sendable {
         case template(JinjaTemplate)
@@ -92,6 +94,15 @@ public struct PreparedTask: Sendable {
                 }
             }
         }
+        if task.description.isEmpty {
+            description = nil
+        } else {
+            do { description = try JinjaTemplate(parsing: task.description) } catch {
+                throw .invalidTemplate(
+                    path: path, key: "description", template: task.description,
+                    reason: describe(error))
+            }
+        }
         text = try compile(task.docToText, "doc_to_text")
         target = try compile(task.docToTarget, "doc_to_target")
         switch task.docToChoice {
@@ -135,6 +146,13 @@ public struct PreparedTask: Sendable {
             return v
         }
         do { return .string(try template.render(doc.fields)) } catch { throw fail(error, doc, key) }
+    }
+
+    /// `description` for one item, as lm-eval's `resolve_field`: a column's value when it names
+    /// a column, else the template rendered on the row ("" when there is none).
+    func resolvedDescription(_ doc: ProbeDocument) throws(ProbeError) -> String {
+        guard let description else { return "" }
+        return try apply(description, doc, "description").pythonString
     }
 
     /// `doc_to_text`: a string (a rendered template, or a field's value printed with `str`).
@@ -238,7 +256,7 @@ public struct PreparedTask: Sendable {
         var items: [ProbeItem] = []
         items.reserveCapacity(count)
         for (id, doc) in documents.prefix(count).enumerated() {
-            var context = task.description
+            var context = try resolvedDescription(doc)
             if task.numFewshot > 0 {
                 context += try fewshotExamples(for: doc, rng: &rng)
             }

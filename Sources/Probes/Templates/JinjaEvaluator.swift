@@ -53,6 +53,8 @@ struct JinjaEvaluator {
                         ProbeValueEntry(key: "first", value: .bool(index == 0)),
                         ProbeValueEntry(key: "last", value: .bool(index == items.count - 1)),
                         ProbeValueEntry(key: "length", value: .int(items.count)),
+                        ProbeValueEntry(key: "revindex", value: .int(items.count - index)),
+                        ProbeValueEntry(key: "revindex0", value: .int(items.count - index - 1)),
                     ])
                     scopes.append(scope)
                     defer { scopes.removeLast() }
@@ -99,6 +101,24 @@ struct JinjaEvaluator {
             let stopValue = try stop.map { e throws(JinjaError) in try evaluate(e) }
             let stepValue = try step.map { e throws(JinjaError) in try evaluate(e) }
             return try Self.sliceValue(value, startValue, stopValue, stepValue)
+        case .methodCall(.name("range"), "__call__", let args):
+            // Jinja2's global range(stop) / range(start, stop[, step]).
+            var bounds: [Int] = []
+            for a in args {
+                guard case .int(let i) = try evaluate(a) else {
+                    throw .type("range expects integers")
+                }
+                bounds.append(i)
+            }
+            guard (1...3).contains(bounds.count) else {
+                throw .type("range expects 1 to 3 arguments, got \(bounds.count)")
+            }
+            let start = bounds.count == 1 ? 0 : bounds[0]
+            let stop = bounds.count == 1 ? bounds[0] : bounds[1]
+            let step = bounds.count == 3 ? bounds[2] : 1
+            guard step != 0 else { throw .type("range step must not be zero") }
+            guard (stop - start) / step <= 100_000 else { throw .type("range is too long") }
+            return .list(stride(from: start, to: stop, by: step).map { .int($0) })
         case .methodCall(let base, let name, let args):
             let receiver = try evaluate(base)
             var values: [ProbeValue] = []
@@ -175,9 +195,8 @@ struct JinjaEvaluator {
             return try JinjaFunctions.binary(op, try evaluate(l), try evaluate(r))
         case .conditional(let value, let condition, let otherwise):
             if try evaluate(condition).isTruthy { return try evaluate(value) }
-            guard let otherwise else {
-                throw .undefined("the else branch of an inline if")
-            }
+            // Without an else, Jinja2 gives an undefined value that prints as "".
+            guard let otherwise else { return .string("") }
             return try evaluate(otherwise)
         }
     }

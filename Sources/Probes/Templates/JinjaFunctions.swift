@@ -57,7 +57,7 @@ enum JinjaFunctions {
         case "lower": return .string(value.pythonString.lowercased())
         case "upper": return .string(value.pythonString.uppercased())
         case "capitalize": return .string(capitalize(value.pythonString))
-        case "title": return .string(title(value.pythonString))
+        case "title": return .string(jinjaTitle(value.pythonString))
         case "replace":
             guard args.count >= 2 else { throw .type("replace needs two arguments") }
             var count = -1
@@ -150,20 +150,40 @@ enum JinjaFunctions {
             default: throw .type("abs expects a number, got \(value.typeName)")
             }
         case "round":
+            // Jinja2: round(precision=0, method='common'); 'common' is Python's round (halves to
+            // even, on the exact binary value), 'ceil' and 'floor' scale by 10^precision.
             guard let d = number(value) else { throw .type("round expects a number") }
             var precision = 0
             if case .int(let p) = args.first { precision = p }
+            let method = args.count > 1 ? args[1].pythonString : "common"
             let scale = pow(10.0, Double(precision))
-            return .double((d * scale).rounded(.toNearestOrAwayFromZero) / scale)
+            switch method {
+            case "common":
+                if case .int = value { return value }
+                if precision == 0 { return .double(d.rounded(.toNearestOrEven)) }
+                // printf rounds the exact binary value to nearest, ties to even, as CPython.
+                return .double(Double(String(format: "%.*f", max(0, precision), d)) ?? d)
+            case "ceil": return .double((d * scale).rounded(.up) / scale)
+            case "floor": return .double((d * scale).rounded(.down) / scale)
+            default:
+                throw .type("round: method must be 'common', 'ceil' or 'floor', got '\(method)'")
+            }
         case "wordcount":
             return .int(PythonStrings.splitOnWhitespace(value.pythonString).count)
         case "regex_replace":
             guard args.count >= 2 else {
                 throw .type("regex_replace needs a pattern and a replacement")
             }
-            let pattern = args[0].pythonString
+            // Python's named groups (?P<n>…) are ICU's (?<n>…); its \1, \g<1> and \g<n>
+            // back-references are $1 and ${n}.
+            let pattern = args[0].pythonString.replacingOccurrences(of: "(?P<", with: "(?<")
             var replacement = args[1].pythonString
-            // Python's \1 back-references become NSRegularExpression's $1.
+            for (name, index) in captureGroupNumbers(pattern) {
+                replacement = replacement.replacingOccurrences(
+                    of: "\\g<\(name)>", with: "\\\(index)")
+            }
+            replacement = replacement.replacingOccurrences(
+                of: #"\\g<(\d+)>"#, with: "\\$$1", options: .regularExpression)
             replacement = replacement.replacingOccurrences(
                 of: #"\\(\d)"#, with: "\\$$1", options: .regularExpression)
             guard let regex = try? NSRegularExpression(pattern: pattern) else {
@@ -179,15 +199,15 @@ enum JinjaFunctions {
                         in: text, range: NSRange(text.startIndex..., in: text),
                         withTemplate: replacement))
             }
-            var result = text
-            for _ in 0..<count {
-                let range = NSRange(result.startIndex..., in: result)
-                guard let match = regex.firstMatch(in: result, range: range) else { break }
+            // re.sub(count=n): the first n matches of the original text, left to right.
+            let matches = regex.matches(in: text, range: NSRange(text.startIndex..., in: text))
+            let result = NSMutableString(string: text)
+            for match in matches.prefix(count).reversed() {
                 let piece = regex.replacementString(
-                    for: match, in: result, offset: 0, template: replacement)
-                result = (result as NSString).replacingCharacters(in: match.range, with: piece)
+                    for: match, in: text, offset: 0, template: replacement)
+                result.replaceCharacters(in: match.range, with: piece)
             }
-            return .string(result)
+            return .string(result as String)
         default:
             throw .syntax(
                 "unknown filter '\(name)' (supported: \(filterNames.joined(separator: ", ")))")
@@ -226,6 +246,64 @@ enum JinjaFunctions {
         return String(first).uppercased() + s.dropFirst().lowercased()
     }
 
+    /// Jinja2's `title` filter: each run of characters between `-`, whitespace, `(`, `{`, `[`
+    /// and `<` gets its first character upper-cased and the rest lower-cased (unlike Python's
+    /// `str.title`, an apostrophe does not start a word).
+    static func jinjaTitle(_ s: String) -> String {
+        func isBoundary(_ c: Character) -> Bool {
+            c == "-" || c == "(" || c == "{" || c == "[" || c == "<"
+                || c.unicodeScalars.allSatisfy(PythonStrings.isSpace)
+        }
+        var out = ""
+        var atStart = true
+        for c in s {
+            if isBoundary(c) {
+                out.append(c)
+                atStart = true
+            } else {
+                out += atStart ? c.uppercased() : c.lowercased()
+                atStart = false
+            }
+        }
+        return out
+    }
+
+    /// The number of each named group `(?<name>…)` of a regular expression, counting capturing
+    /// groups by their opening parenthesis (escaped parentheses, non-capturing groups and
+    /// look-arounds excluded; parentheses in character classes are not told apart).
+    static func captureGroupNumbers(_ pattern: String) -> [(String, Int)] {
+        let scalars = Array(pattern.unicodeScalars)
+        var numbers: [(String, Int)] = []
+        var count = 0
+        var i = 0
+        while i < scalars.count {
+            if scalars[i] == "\\" {
+                i += 2
+                continue
+            }
+            if scalars[i] == "(" {
+                let next = i + 1 < scalars.count ? scalars[i + 1] : " "
+                if next != "?" {
+                    count += 1
+                } else if i + 3 < scalars.count, scalars[i + 2] == "<",
+                    scalars[i + 3] != "=", scalars[i + 3] != "!"
+                {
+                    count += 1
+                    var name = ""
+                    var j = i + 3
+                    while j < scalars.count, scalars[j] != ">" {
+                        name.unicodeScalars.append(scalars[j])
+                        j += 1
+                    }
+                    numbers.append((name, count))
+                }
+            }
+            i += 1
+        }
+        return numbers
+    }
+
+    /// Python's `str.title`.
     static func title(_ s: String) -> String {
         var out = ""
         var previousIsLetter = false

@@ -270,10 +270,16 @@ struct JinjaParser {
         return left
     }
 
-    private mutating func unaryExpression() throws(JinjaError) -> JinjaExpression {
-        if accept(.op("-")) { return .unary("-", try unaryExpression()) }
-        if accept(.op("+")) { return .unary("+", try unaryExpression()) }
-        return try postfix(try primary())
+    /// Jinja2's `parse_unary`: the operand of `-`/`+` takes attributes and subscripts but no
+    /// filters; filters then apply to the signed value (`-3|abs` is 3).
+    private mutating func unaryExpression(filters: Bool = true) throws(JinjaError)
+        -> JinjaExpression
+    {
+        for sign in ["-", "+"] where accept(.op(sign)) {
+            let signed = JinjaExpression.unary(sign, try unaryExpression(filters: false))
+            return filters ? try postfix(signed) : signed
+        }
+        return try postfix(try primary(), filters: filters)
     }
 
     private mutating func primary() throws(JinjaError) -> JinjaExpression {
@@ -294,6 +300,10 @@ struct JinjaParser {
             case "true", "True": return .literal(.bool(true))
             case "false", "False": return .literal(.bool(false))
             case "none", "None": return .literal(.none)
+            case "range" where peek == .op("("):
+                // The one global function templates use: range(…).
+                position += 1
+                return .methodCall(.name("range"), "__call__", try arguments())
             default: return .name(n)
             }
         case .op("("):
@@ -333,7 +343,9 @@ struct JinjaParser {
         }
     }
 
-    private mutating func postfix(_ base: JinjaExpression) throws(JinjaError) -> JinjaExpression {
+    private mutating func postfix(_ base: JinjaExpression, filters: Bool = true)
+        throws(JinjaError) -> JinjaExpression
+    {
         var value = base
         while true {
             if accept(.op(".")) {
@@ -372,7 +384,7 @@ struct JinjaParser {
                     guard let index = parts[0] else { throw .syntax("empty subscript") }
                     value = .subscriptOf(value, index)
                 }
-            } else if accept(.op("|")) {
+            } else if filters, accept(.op("|")) {
                 guard case .name(let name) = peek else { throw .syntax("expected a filter name") }
                 position += 1
                 var args: [JinjaExpression] = []
