@@ -127,3 +127,33 @@ import Testing
         #expect(items.map(\.context) == ["x=3.0 y=1", "x=4.5 y=2"])
     }
 }
+
+/// CSV cells typed as `datasets`' csv builder (pandas' `read_csv`, then Arrow) types them.
+@Suite struct CSVTypingTests {
+    @Test func cellsAreTypedAsPandasReadsThem() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        try "a,b,c,d,e,f\n1,x,true,2.50, 7,NA\n,NA,FALSE,3,8,n/a\n3,y,True,1e3,+9,null\n".write(
+            to: folder.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
+        let yaml = """
+            task: t
+            dataset_path: csv
+            dataset_kwargs: {data_files: {test: t.csv}}
+            test_split: test
+            output_type: loglikelihood
+            doc_to_text: "{{a}}|{{b}}|{{c}}|{{d}}|{{e}}|{{f}}"
+            doc_to_target: " x"
+
+            """
+        try yaml.write(
+            to: folder.appendingPathComponent("t.yaml"), atomically: true, encoding: .utf8)
+        let items = try ProbeSuite.load(contentsOf: folder.appendingPathComponent("t.yaml"))
+            .prepare()[0].items()
+        // What lm-eval's apply_template printed for these rows loaded by datasets 4.x: an int
+        // column with a missing cell is float, NA spellings are None, true/FALSE/True are bools,
+        // " 7" and "+9" are ints.
+        #expect(
+            items.map(\.context) == [
+                "1.0|x|True|2.5|7|None", "None|None|False|3.0|8|None", "3.0|y|True|1000.0|9|None",
+            ])
+    }
+}

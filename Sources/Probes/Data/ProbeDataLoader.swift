@@ -7,9 +7,11 @@ import Foundation
 ///   `1` → `int`, `1.0` and `1.5` → `float`), key order kept (`PythonJSON`); a top-level field
 ///   with integers in some rows and floats in others is float throughout (Arrow's column type).
 /// - CSV: RFC 4180 (quoted fields may hold commas, quotes `""` and newlines), a header row,
-///   `\n` or `\r\n` line ends. A column whose every non-empty cell is an integer becomes `int`,
-///   else one whose cells are all numbers becomes `float`, else `str` (pandas' inference);
-///   empty cells are `None`.
+///   `\n` or `\r\n` line ends. Types as pandas' `read_csv` infers them: empty cells and
+///   pandas' missing-value spellings (`NA`, `N/A`, `NaN`, `null`, …) are `None`; a column of
+///   `True`/`true`/`TRUE`/`False`/… only is `bool`; one of integers only is `int` (`float` when
+///   a cell is missing); one of numbers only (spaces around them allowed) is `float`; any other
+///   is `str`.
 enum ProbeDataLoader {
     /// Loads the rows of `files` (resolved against `baseDirectory`) in order.
     /// - Throws: `ProbeError.missingDataFile`, `.unreadableFile`, `.malformedRow`.
@@ -105,42 +107,56 @@ enum ProbeDataLoader {
                 path: path, line: r.line,
                 reason: "\(r.fields.count) fields, the header has \(columns.count)")
         }
-        // Column types as pandas infers them.
-        var kinds: [Int] = []  // 0 int, 1 float, 2 string
+        // Column types as pandas' read_csv infers them (then Arrow: missing values are None).
+        enum Kind { case int, float, bool, string }
+        func isMissing(_ cell: String) -> Bool { Self.csvMissingValues.contains(cell) }
+        func number(_ cell: String) -> String { cell.trimmingCharacters(in: .whitespaces) }
+        var kinds: [Kind] = []
         for c in columns.indices {
-            var kind = 0
-            for r in body {
-                let cell = r.fields[c]
-                if cell.isEmpty { continue }
-                if kind == 0, Int(cell) != nil { continue }
-                if kind <= 1, Double(cell) != nil, cell.lowercased() != "inf",
-                    cell.lowercased() != "nan"
-                {
-                    kind = 1
-                    continue
-                }
-                kind = 2
-                break
+            let cells = body.map { $0.fields[c] }.filter { !isMissing($0) }
+            let hasMissing = cells.count < body.count
+            if !cells.isEmpty, cells.allSatisfy(Self.csvBooleans.keys.contains) {
+                kinds.append(.bool)
+            } else if cells.allSatisfy({ Int(number($0)) != nil }) {
+                // An integer column with a missing cell becomes float64 in pandas.
+                kinds.append(hasMissing || cells.isEmpty ? .float : .int)
+            } else if cells.allSatisfy({
+                Double(number($0)) != nil && !$0.lowercased().contains("n")
+            }) {
+                kinds.append(.float)
+            } else {
+                kinds.append(.string)
             }
-            kinds.append(kind)
         }
         return body.map { r in
             var fields: [String: ProbeValue] = [:]
             for (c, name) in columns.enumerated() {
                 let cell = r.fields[c]
-                if cell.isEmpty {
+                if isMissing(cell) {
                     fields[name] = ProbeValue.none
-                } else {
-                    switch kinds[c] {
-                    case 0: fields[name] = .int(Int(cell)!)
-                    case 1: fields[name] = .double(Double(cell)!)
-                    default: fields[name] = .string(cell)
-                    }
+                    continue
+                }
+                switch kinds[c] {
+                case .int: fields[name] = .int(Int(number(cell))!)
+                case .float: fields[name] = .double(Double(number(cell))!)
+                case .bool: fields[name] = .bool(Self.csvBooleans[cell]!)
+                case .string: fields[name] = .string(cell)
                 }
             }
             return ProbeDocument(fields: fields, path: path, line: r.line)
         }
     }
+
+    /// pandas' default `na_values` (and the empty cell): such cells are missing.
+    static let csvMissingValues: Set<String> = [
+        "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
+        "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+    ]
+
+    /// pandas' default boolean spellings: a column holding only these is `bool`.
+    static let csvBooleans: [String: Bool] = [
+        "True": true, "TRUE": true, "true": true, "False": false, "FALSE": false, "false": false,
+    ]
 }
 
 /// RFC 4180 records with the line each starts on.
