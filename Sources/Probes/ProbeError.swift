@@ -56,7 +56,8 @@ public enum ProbeError: Error, CustomStringConvertible, Equatable, Sendable {
         case .unknownKey(let path, let key, let line, let allowed):
             return "\(path)\(line.map { ":\($0)" } ?? ""): unknown key '\(key)'. Supported keys: "
                 + allowed.joined(separator: ", ")
-                + ". Remove the key (keys that need Python code are not supported)."
+                + ". ForgetMeNot reads this subset of lm-eval's task schema (docs/probes.md);"
+                + " remove the key or express it with the supported ones."
         case .pythonHook(let path, let key, let line):
             return "\(path)\(line.map { ":\($0)" } ?? ""): '\(key)' uses a Python hook (!function);"
                 + " ForgetMeNot runs no Python. Put the strings in the data file or use a Jinja"
