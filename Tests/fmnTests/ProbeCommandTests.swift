@@ -163,6 +163,25 @@ import Testing
             "\(run.stderr)")
     }
 
+    @Test func limitTakesACountOrAFraction() throws {
+        let url = try write(
+            Self.task,
+            data: (0..<5).map { "{\"q\": \"q\($0)\", \"l\": \($0 % 2)}\n" }.joined())
+        func items(_ limit: String) throws -> Int? {
+            let run = try runFMN([
+                "probe", "--model", Self.model, "--suite", url.path, "--limit", limit, "--json",
+            ])
+            guard run.status == 0 else { return nil }
+            let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8))
+            let tasks = (object as? [String: Any])?["tasks"] as? [[String: Any]]
+            return tasks?.first?["itemCount"] as? Int
+        }
+        #expect(try items("3") == 3)
+        #expect(try items("0.5") == 3)  // lm-eval's fraction: ceil(5 × 0.5)
+        #expect(try items("0.2") == 1)
+        #expect(try items("2.5") == nil)
+    }
+
     @Test func longContextsAreTruncatedAndReported() throws {
         // 2,600 characters (about 1,000 tokens) with this 512-position model: cut and counted.
         let long = String(repeating: "The cat sat. ", count: 200)

@@ -129,9 +129,10 @@ public struct ProbeSuite: Sendable {
         )
     }
 
-    /// The suite restricted to `names` (in suite order), with every limit capped at `limit`.
+    /// The suite restricted to `names` (in suite order), with every limit capped at `limit` (a
+    /// count), or set to it when it is a fraction below 1 (of each task's items, rounded up).
     /// - Throws: `ProbeError.unknownTask` for a name the suite does not have.
-    public func selecting(tasks names: [String]?, limit: Int?) throws(ProbeError) -> ProbeSuite {
+    public func selecting(tasks names: [String]?, limit: Double?) throws(ProbeError) -> ProbeSuite {
         var copy = self
         if let names {
             for n in names where !taskNames.contains(n) {
@@ -142,10 +143,12 @@ public struct ProbeSuite: Sendable {
         if let limit {
             for i in copy.entries.indices {
                 let current = copy.entries[i].limit
-                if let c = current, c < 1 {
-                    copy.entries[i].limit = Double(limit)  // fraction and cap: the cap wins
+                if limit < 1 {
+                    copy.entries[i].limit = limit  // a fraction given here replaces the task's
+                } else if let c = current, c < 1 {
+                    copy.entries[i].limit = limit  // fraction and cap: the cap wins
                 } else {
-                    copy.entries[i].limit = min(current ?? Double(limit), Double(limit))
+                    copy.entries[i].limit = min(current ?? limit, limit)
                 }
             }
         }

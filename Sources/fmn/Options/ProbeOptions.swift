@@ -19,8 +19,10 @@ struct ProbeOptions: ParsableArguments {
     @Option(name: .long, help: "Comma-separated task names to run (default: all).")
     var tasks: String?
 
-    @Option(name: .long, help: "At most N items per task.")
-    var limit: Int?
+    @Option(
+        name: .long,
+        help: "At most N items per task; a value below 1 is a fraction of each task (lm-eval's).")
+    var limit: Double?
 
     @Option(
         name: .long,
@@ -28,7 +30,10 @@ struct ProbeOptions: ParsableArguments {
     var batchSize = 8
 
     func validate() throws {
-        if let limit, limit <= 0 { throw ValidationError("--limit must be > 0, got \(limit)") }
+        if let limit, !(limit > 0) || (limit >= 1 && limit != limit.rounded()) {
+            throw ValidationError(
+                "--limit must be a whole number of items or a fraction below 1, got \(limit)")
+        }
         if batchSize <= 0 { throw ValidationError("--batch-size must be > 0, got \(batchSize)") }
         if let tasks, Self.taskNames(tasks).isEmpty {
             throw ValidationError("--tasks needs at least one task name")
