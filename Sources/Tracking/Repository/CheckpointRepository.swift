@@ -584,6 +584,19 @@ public final class CheckpointRepository {
     /// The pointer files in checkpoint `id`: relative path and pointer, sorted by path.
     /// - Throws: `TrackingError.unknownReference` when there is no such commit.
     public func pointerFiles(in id: String) throws -> [(path: String, pointer: LFSPointer)] {
+        try withTree(ofCommit: id) { tree in
+            var found: [(path: String, pointer: LFSPointer)] = []
+            if let tree { try collectPointers(tree, relative: "", into: &found) }
+            return found.sorted { $0.path < $1.path }
+        }
+    }
+
+    /// Runs `body` with the root tree of commit `id` (nil for a commit without one), freeing
+    /// both afterwards.
+    /// - Throws: `TrackingError.unknownReference` when there is no such commit.
+    private func withTree<Result>(ofCommit id: String, _ body: (OpaquePointer?) throws -> Result)
+        throws -> Result
+    {
         guard var oid = LibGit2.oid(id) else {
             throw TrackingError.unknownReference(ref: id, repository: path)
         }
@@ -595,9 +608,7 @@ public final class CheckpointRepository {
         var tree: OpaquePointer?
         try LibGit2.check(git_commit_tree(&tree, commit), "git_commit_tree", path: path)
         defer { git_tree_free(tree) }
-        var found: [(path: String, pointer: LFSPointer)] = []
-        if let tree { try collectPointers(tree, relative: "", into: &found) }
-        return found.sorted { $0.path < $1.path }
+        return try body(tree)
     }
 
     private func collectPointers(
@@ -673,39 +684,31 @@ public final class CheckpointRepository {
                 throw TrackingError.outputNotEmpty(path: out.path)
             }
         }
-        guard var oid = LibGit2.oid(id) else {
-            throw TrackingError.unknownReference(ref: id, repository: path)
-        }
-        var commit: OpaquePointer?
-        guard git_commit_lookup(&commit, repository, &oid) == 0 else {
-            throw TrackingError.unknownReference(ref: id, repository: path)
-        }
-        defer { git_commit_free(commit) }
-        var tree: OpaquePointer?
-        try LibGit2.check(git_commit_tree(&tree, commit), "git_commit_tree", path: path)
-        defer { git_tree_free(tree) }
-
-        let parent = out.deletingLastPathComponent()
-        try Self.createDirectory(parent)
-        let staging = parent.appendingPathComponent(
-            ".\(out.lastPathComponent).fmn-partial-\(UUID().uuidString)")
-        try Self.createDirectory(staging)
-        var written: [String] = []
-        do {
-            guard let tree else {
-                throw TrackingError.repositoryDamaged(path: path, cause: "commit \(id) has no tree")
+        return try withTree(ofCommit: id) { tree in
+            let parent = out.deletingLastPathComponent()
+            try Self.createDirectory(parent)
+            let staging = parent.appendingPathComponent(
+                ".\(out.lastPathComponent).fmn-partial-\(UUID().uuidString)")
+            try Self.createDirectory(staging)
+            var written: [String] = []
+            do {
+                guard let tree else {
+                    throw TrackingError.repositoryDamaged(
+                        path: path, cause: "commit \(id) has no tree")
+                }
+                try writeTree(tree, to: staging, relative: "", written: &written)
+                if fileManager.fileExists(atPath: out.path) {
+                    try fileManager.removeItem(at: out)  // known empty, checked above
+                }
+                try fileManager.moveItem(at: staging, to: out)
+            } catch {
+                try? fileManager.removeItem(at: staging)
+                if let error = error as? TrackingError { throw error }
+                throw TrackingError.io(
+                    path: out.path, operation: "write checkpoint", cause: "\(error)")
             }
-            try writeTree(tree, to: staging, relative: "", written: &written)
-            if fileManager.fileExists(atPath: out.path) {
-                try fileManager.removeItem(at: out)  // known empty, checked above
-            }
-            try fileManager.moveItem(at: staging, to: out)
-        } catch {
-            try? fileManager.removeItem(at: staging)
-            if let error = error as? TrackingError { throw error }
-            throw TrackingError.io(path: out.path, operation: "write checkpoint", cause: "\(error)")
+            return written.sorted()
         }
-        return written.sorted()
     }
 
     private func writeTree(
